@@ -1,0 +1,152 @@
+# mica - a small Mach-style teaching microkernel for i386.
+#
+#   make            build build/kernel.elf and build/mica.iso
+#   make run        boot the ISO in QEMU, console in this terminal (Ctrl-A x quits)
+#   make run GUI=1  the same with the QEMU window (VGA console)
+#   make test       host unit tests + in-QEMU tests; ends with "N passed, N failed"
+#   make DEBUG=1    build with -O0 for stepping in GDB (build goes to build-debug/)
+#   make deps       install the Debian packages the build and tests need
+#   make help       this list
+
+DEBUG ?= 0
+GUI ?= 0
+MEM ?= 256M
+CMDLINE ?=
+ifeq ($(DEBUG),1)
+BUILD ?= build-debug
+OPT := -O0
+else
+BUILD ?= build
+OPT := -O2
+endif
+
+CC := gcc
+HOSTCC := gcc
+PYTHON := python3
+QEMU := qemu-system-i386
+VERSION := 0.1.0
+
+# ---- kernel --------------------------------------------------------------
+# -ffreestanding: no hosted libc; -mgeneral-regs-only: the kernel never
+# touches FPU/SSE state, so a trap or a switch need not save it.
+KCFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-pic \
+	-fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only \
+	-fno-strict-aliasing -g $(OPT) -Wall -Wextra -Werror \
+	-Ikernel -Iarch -Iinclude -DMICA_VERSION='"$(VERSION)"' -MMD -MP
+KASFLAGS := -m32 -g -Ikernel -Iarch -Iinclude -MMD -MP -D__ASSEMBLY__
+KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
+
+KSRCS := $(wildcard boot/*.S) $(wildcard arch/x86/*.S) \
+	$(wildcard arch/x86/*.c) $(wildcard kernel/*.c) \
+	$(wildcard kernel/*/*.c) $(wildcard tests/ktest/*.c)
+KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
+
+all: $(BUILD)/kernel.elf $(BUILD)/mica.iso
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The kernel is linked twice so that panics can print function names: the
+# first link has an empty symbol table, its symbols are turned into a table
+# (tools/mksyms.py), and the second link adds it. The table sits after every
+# other section (see linker.ld), so no function moves between the two links.
+$(BUILD)/ksyms0.S:
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/mksyms.py < /dev/null > $@
+
+$(BUILD)/ksyms0.o $(BUILD)/ksyms.o: $(BUILD)/%.o: $(BUILD)/%.S
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pre.elf: $(KOBJS) $(BUILD)/ksyms0.o linker.ld
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms0.o -lgcc
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.pre.elf tools/mksyms.py
+	nm -n $< | $(PYTHON) tools/mksyms.py > $@
+
+$(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
+	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	@$(PYTHON) tools/mksyms.py --check $(BUILD)/kernel.pre.elf $@
+
+# ---- bootable ISO ----------------------------------------------------------
+ISO_FILES := $(BUILD)/kernel.elf boot/grub.cfg
+
+$(BUILD)/mica.iso: $(ISO_FILES)
+	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
+	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ---- running -------------------------------------------------------------
+QEMU_COMMON := -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+ifeq ($(GUI),1)
+QEMU_DISPLAY := -serial mon:stdio
+else
+QEMU_DISPLAY := -display none -serial mon:stdio
+endif
+ifeq ($(GDB),1)
+QEMU_GDB := -s -S
+endif
+
+run: deps-check all
+	@echo "Booting mica through GRUB in QEMU.  Quit: Ctrl-A then x."
+	$(QEMU) $(QEMU_COMMON) $(QEMU_DISPLAY) $(QEMU_GDB) -cdrom $(BUILD)/mica.iso; \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ]
+
+# Boot without GRUB (faster): QEMU loads the multiboot ELF itself.
+run-kernel: deps-check $(BUILD)/kernel.elf
+	$(QEMU) $(QEMU_COMMON) $(QEMU_DISPLAY) $(QEMU_GDB) \
+		-kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
+
+# ---- host unit tests -----------------------------------------------------
+HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-DMICA_HOST_TEST -Ikernel -Iarch -Iinclude -Itests/unit
+-include tests/unit/unit.mk
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,\
+	$(wildcard tests/unit/test_*.c))
+
+.SECONDEXPANSION:
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit_main.c tests/unit/unit.h \
+		$$(UNIT_SRCS_$$*) $$(wildcard kernel/*/*.h kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
+
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || true; done
+
+# ---- tests ---------------------------------------------------------------
+test: deps-check all $(UNIT_TESTS)
+	$(PYTHON) tools/runtests.py --build $(BUILD) $(if $(T),--only '$(T)')
+
+# ---- set-up --------------------------------------------------------------
+deps:
+	@tools/deps.sh install
+
+deps-check:
+	@tools/deps.sh check || tools/deps.sh install
+
+compile_commands.json:
+	$(MAKE) clean
+	bear -- $(MAKE) all $(UNIT_TESTS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-debug
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
+
+.PHONY: all run run-kernel unit test deps deps-check format clean help
+.DELETE_ON_ERROR:
+
+-include $(KOBJS:.o=.d)

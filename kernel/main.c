@@ -1,0 +1,114 @@
+/*
+ * main.c - from the boot loader's jump to a running kernel.
+ *
+ * boot/boot.S turns on paging and calls kmain() on a small boot stack.
+ * kmain brings up the pieces in dependency order (each step may use only
+ * what came before it), then moves to a kernel stack with a guard page
+ * and continues in kmain_late().
+ */
+#include "bootinfo.h"
+#include "console.h"
+#include "ktest.h"
+#include "panic.h"
+#include "time.h"
+#include "lib/cmdline.h"
+#include "lib/printk.h"
+#include "mm/frame.h"
+#include "mm/kstack.h"
+#include "mm/memory.h"
+#include "x86/devices.h"
+#include "x86/io.h"
+#include "x86/pic.h"
+#include "x86/pit.h"
+#include "x86/segment.h"
+#include "x86/trap.h"
+
+static void kmain_late(void) __attribute__((noreturn));
+
+static void banner(void)
+{
+	printk("\nmica %s - a Mach-style teaching microkernel for i386\n",
+	       MICA_VERSION);
+	printk("memory: %u MiB usable (%u free frames of 4 KiB)\n",
+	       (unsigned)(boot_info.usable_bytes >> 20),
+	       (unsigned)frame_free_count());
+	printk("loader: %s\n", boot_info.loader[0] ? boot_info.loader : "?");
+	printk("cmdline: %s\n", cmdline_raw());
+	printk("timer: %u Hz\n", hz);
+	printk("In QEMU's terminal, Ctrl-A then x quits.\n");
+}
+
+/* Switch to a guarded kernel stack and continue there; never returns. */
+static void __attribute__((noreturn)) run_on_stack(void *stack,
+						  void (*fn)(void))
+{
+	uintptr_t top = (uintptr_t)stack + KSTACK_SIZE;
+
+	asm volatile("movl %0, %%esp\n\t"
+		     "xorl %%ebp, %%ebp\n\t" /* end of every backtrace */
+		     "call *%1"
+		     :
+		     : "r"(top), "r"(fn)
+		     : "memory");
+	__builtin_unreachable();
+}
+
+void kmain(uint32_t magic, uint32_t mbi_phys)
+{
+	void *stack;
+
+	console_init();
+	multiboot_parse(magic, mbi_phys);
+	if (cmdline_parse(boot_info.cmdline) < 0)
+		printk("warning: kernel command line truncated\n");
+	mm_init();
+	gdt_init();
+	idt_init();
+	pic_init();
+
+	stack = kstack_alloc();
+	if (!stack)
+		panic("no memory for the first kernel stack");
+	run_on_stack(stack, kmain_late);
+}
+
+/* Echo typed characters until the shell (a later issue) takes over. */
+static void echo_loop(void)
+{
+	printk("Type and mica echoes (input is interrupt-driven).\n> ");
+	for (;;) {
+		int c;
+
+		cli();
+		c = console_getc_nonblock();
+		if (c < 0) {
+			sti_hlt(); /* sleep until an interrupt, then look again */
+			continue;
+		}
+		sti();
+		if (c == '\b') {
+			console_write("\b \b", 3);
+		} else {
+			char ch = c;
+
+			console_write(&ch, 1);
+			if (ch == '\n')
+				console_write("> ", 2);
+		}
+	}
+}
+
+static void kmain_late(void)
+{
+	const char *test = cmdline_get("test");
+
+	time_init(cmdline_get_int("hz", HZ_DEFAULT, HZ_MIN, HZ_MAX));
+	serial_enable_input();
+	kbd_init();
+	banner();
+	sti();
+	if (test)
+		ktest_main(test);
+	echo_loop();
+	machine_halt();
+}
