@@ -20,8 +20,22 @@ BUILD ?= build
 OPT := -O2
 endif
 
+# `make V=1` shows every command; by default one short line per file.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 CC := gcc
-HOSTCC := gcc
+HOST# `make V=1` shows every command; by default one short line per file.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+CC := gcc
 PYTHON := python3
 QEMU := qemu-system-i386
 VERSION := 0.1.0
@@ -46,11 +60,13 @@ all: $(BUILD)/kernel.elf $(BUILD)/mica.iso
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 # The kernel is linked twice so that panics can print function names: the
 # first link has an empty symbol table, its symbols are turned into a table
@@ -70,7 +86,8 @@ $(BUILD)/ksyms.S: $(BUILD)/kernel.pre.elf tools/mksyms.py
 	nm -n $< | $(PYTHON) tools/mksyms.py > $@
 
 $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
-	$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
+	@echo "  LD      $@"
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
 	@$(PYTHON) tools/mksyms.py --check $(BUILD)/kernel.pre.elf $@
 
 # ---- bootable ISO ----------------------------------------------------------
@@ -80,7 +97,8 @@ $(BUILD)/mica.iso: $(ISO_FILES)
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
 	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
+	@echo "  ISO     $@"
+	$(Q)grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 # ---- running -------------------------------------------------------------
@@ -117,7 +135,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,\
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit_main.c tests/unit/unit.h \
 		$$(UNIT_SRCS_$$*) $$(wildcard kernel/*/*.h kernel/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -o $@ $(filter %.c,$^)
 
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || true; done

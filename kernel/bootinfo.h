@@ -13,7 +13,7 @@
 
 struct boot_region {
 	uint64_t start, end; /* physical, [start, end) */
-	uint32_t type;       /* 1 = usable RAM, as in the multiboot map */
+	uint32_t type;	     /* 1 = usable RAM, as in the multiboot map */
 };
 
 struct boot_module {

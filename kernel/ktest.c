@@ -101,7 +101,8 @@ void ktest_main(const char *which)
 		 */
 		for (const struct ktest *t = __ktests_start; t < __ktests_end;
 		     t++) {
-			if (t->expect_panic || strncmp(t->name, "meta_", 5) == 0)
+			if (t->expect_panic ||
+			    strncmp(t->name, "meta_", 5) == 0)
 				continue;
 			failed += run_one(t);
 			ran++;

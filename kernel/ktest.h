@@ -29,15 +29,15 @@ struct ktest {
 #define KTEST_DEFINE(name_, panic_)                                            \
 	static void ktest_fn_##name_(void);                                    \
 	static const struct ktest ktest_##name_                                \
-		__attribute__((section(".ktests"), used, aligned(4))) = {      \
-			#name_, ktest_fn_##name_, panic_};                     \
+	    __attribute__((section(".ktests"), used, aligned(4))) = {          \
+		#name_, ktest_fn_##name_, panic_};                             \
 	static void ktest_fn_##name_(void)
 
-#define KTEST(name) KTEST_DEFINE(name, 0)
+#define KTEST(name)		KTEST_DEFINE(name, 0)
 #define KTEST_PANICS(name, msg) KTEST_DEFINE(name, msg)
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define KEXPECT(cond)                                                          \
 	do {                                                                   \

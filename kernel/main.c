@@ -39,8 +39,8 @@ static void banner(void)
 }
 
 /* Switch to a guarded kernel stack and continue there; never returns. */
-static void __attribute__((noreturn)) run_on_stack(void *stack,
-						  void (*fn)(void))
+static void __attribute__((noreturn))
+run_on_stack(void *stack, void (*fn)(void))
 {
 	uintptr_t top = (uintptr_t)stack + KSTACK_SIZE;
 

@@ -7,9 +7,9 @@
 struct trap_frame;
 
 void panic(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
+    __attribute__((noreturn, format(printf, 1, 2)));
 void panic_trap(const struct trap_frame *tf, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+    __attribute__((noreturn, format(printf, 2, 3)));
 void backtrace(uintptr_t eip, uintptr_t ebp);
 
 #define assert(cond)                                                           \

@@ -9,7 +9,7 @@ struct trap_frame;
 #define HZ_DEFAULT 100
 
 extern volatile uint32_t jiffies; /* timer ticks since boot */
-extern unsigned hz;               /* ticks per second (hz= on the cmdline) */
+extern unsigned hz;		  /* ticks per second (hz= on the cmdline) */
 
 void time_init(unsigned ticks_per_second);
 void timer_interrupt(struct trap_frame *tf);

@@ -14,15 +14,28 @@
 void double_fault_task(void)
 {
 	struct trap_frame tf = {
-		.gs = tss.gs, .fs = tss.fs, .es = tss.es, .ds = tss.ds,
-		.edi = tss.edi, .esi = tss.esi, .ebp = tss.ebp,
-		.esp_at_pusha = tss.esp - 20, .ebx = tss.ebx, .edx = tss.edx,
-		.ecx = tss.ecx, .eax = tss.eax, .vector = T_DOUBLE_FAULT,
-		.eip = tss.eip, .cs = tss.cs, .eflags = tss.eflags,
+	    .gs = tss.gs,
+	    .fs = tss.fs,
+	    .es = tss.es,
+	    .ds = tss.ds,
+	    .edi = tss.edi,
+	    .esi = tss.esi,
+	    .ebp = tss.ebp,
+	    .esp_at_pusha = tss.esp - 20,
+	    .ebx = tss.ebx,
+	    .edx = tss.edx,
+	    .ecx = tss.ecx,
+	    .eax = tss.eax,
+	    .vector = T_DOUBLE_FAULT,
+	    .eip = tss.eip,
+	    .cs = tss.cs,
+	    .eflags = tss.eflags,
 	};
 
 	if (kstack_is_guard(read_cr2()) || kstack_is_guard(tss.esp - 4))
-		panic_trap(&tf, "kernel stack overflow: touched the guard "
-				"page at %p", (void *)read_cr2());
+		panic_trap(&tf,
+			   "kernel stack overflow: touched the guard "
+			   "page at %p",
+			   (void *)read_cr2());
 	panic_trap(&tf, "double fault");
 }

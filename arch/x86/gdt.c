@@ -15,14 +15,14 @@ struct tss df_tss;
 static uint64_t gdt[GDT_ENTRIES];
 
 /* Access byte: present, DPL, descriptor type. */
-#define SEG_P		0x80
-#define SEG_DPL(n)	((n) << 5)
-#define SEG_S		0x10	/* code or data (not a system segment) */
-#define SEG_CODE	0x0A	/* execute / read */
-#define SEG_DATA	0x02	/* read / write */
-#define SEG_TSS32	0x09	/* available 32-bit TSS */
+#define SEG_P	       0x80
+#define SEG_DPL(n)     ((n) << 5)
+#define SEG_S	       0x10 /* code or data (not a system segment) */
+#define SEG_CODE       0x0A /* execute / read */
+#define SEG_DATA       0x02 /* read / write */
+#define SEG_TSS32      0x09 /* available 32-bit TSS */
 /* Flags nibble: 4 KiB granularity, 32-bit. */
-#define SEG_FLAGS_4K32	0xC
+#define SEG_FLAGS_4K32 0xC
 
 static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access,
 			 uint8_t flags)
@@ -69,16 +69,16 @@ void gdt_init(void)
 	df_tss_init();
 
 	gdt[0] = 0;
-	gdt[GDT_KERNEL_CODE] = seg_desc(0, 0xFFFFF, SEG_P | SEG_DPL(0) |
-				SEG_S | SEG_CODE, SEG_FLAGS_4K32);
-	gdt[GDT_KERNEL_DATA] = seg_desc(0, 0xFFFFF, SEG_P | SEG_DPL(0) |
-				SEG_S | SEG_DATA, SEG_FLAGS_4K32);
-	gdt[GDT_USER_CODE] = seg_desc(0, 0xFFFFF, SEG_P | SEG_DPL(3) |
-				SEG_S | SEG_CODE, SEG_FLAGS_4K32);
-	gdt[GDT_USER_DATA] = seg_desc(0, 0xFFFFF, SEG_P | SEG_DPL(3) |
-				SEG_S | SEG_DATA, SEG_FLAGS_4K32);
-	gdt[GDT_TSS] = seg_desc((uint32_t)&tss, sizeof tss - 1,
-				SEG_P | SEG_TSS32, 0);
+	gdt[GDT_KERNEL_CODE] = seg_desc(
+	    0, 0xFFFFF, SEG_P | SEG_DPL(0) | SEG_S | SEG_CODE, SEG_FLAGS_4K32);
+	gdt[GDT_KERNEL_DATA] = seg_desc(
+	    0, 0xFFFFF, SEG_P | SEG_DPL(0) | SEG_S | SEG_DATA, SEG_FLAGS_4K32);
+	gdt[GDT_USER_CODE] = seg_desc(
+	    0, 0xFFFFF, SEG_P | SEG_DPL(3) | SEG_S | SEG_CODE, SEG_FLAGS_4K32);
+	gdt[GDT_USER_DATA] = seg_desc(
+	    0, 0xFFFFF, SEG_P | SEG_DPL(3) | SEG_S | SEG_DATA, SEG_FLAGS_4K32);
+	gdt[GDT_TSS] =
+	    seg_desc((uint32_t)&tss, sizeof tss - 1, SEG_P | SEG_TSS32, 0);
 	gdt[GDT_DF_TSS] = seg_desc((uint32_t)&df_tss, sizeof df_tss - 1,
 				   SEG_P | SEG_TSS32, 0);
 

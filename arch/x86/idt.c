@@ -15,9 +15,9 @@ struct idt_gate {
 	uint16_t offset_high;
 } __attribute__((packed));
 
-#define GATE_INTERRUPT	0x8E /* present, DPL 0, 32-bit interrupt gate */
-#define GATE_TASK	0x85 /* present, DPL 0, task gate */
-#define GATE_DPL3	0x60 /* may be raised by `int n` from ring 3 */
+#define GATE_INTERRUPT 0x8E /* present, DPL 0, 32-bit interrupt gate */
+#define GATE_TASK      0x85 /* present, DPL 0, task gate */
+#define GATE_DPL3      0x60 /* may be raised by `int n` from ring 3 */
 
 extern const uint32_t trap_vectors[]; /* entry.S: 0..47, then 0x80 */
 

@@ -12,11 +12,11 @@
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
 
-#define MBI_MEMORY	(1 << 0)
-#define MBI_CMDLINE	(1 << 2)
-#define MBI_MODULES	(1 << 3)
-#define MBI_MMAP	(1 << 6)
-#define MBI_LOADER	(1 << 9)
+#define MBI_MEMORY  (1 << 0)
+#define MBI_CMDLINE (1 << 2)
+#define MBI_MODULES (1 << 3)
+#define MBI_MMAP    (1 << 6)
+#define MBI_LOADER  (1 << 9)
 
 struct multiboot_info {
 	uint32_t flags;

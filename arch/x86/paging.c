@@ -22,7 +22,7 @@ pde_t kernel_pgdir[1024] __attribute__((aligned(PAGE_SIZE)));
 
 #define KVMAP_TABLES ((KVMAP_END - KVMAP_START) >> PGDIR_SHIFT)
 static pte_t kvmap_tables[KVMAP_TABLES][1024]
-	__attribute__((aligned(PAGE_SIZE)));
+    __attribute__((aligned(PAGE_SIZE)));
 
 static uint32_t direct_top; /* physical end of the direct map */
 
@@ -39,16 +39,17 @@ void paging_init(uint32_t ram_top)
 	direct_top = ram_top < max_direct ? ram_top : max_direct;
 	direct_top &= ~((1u << PGDIR_SHIFT) - 1);
 	if (direct_top < ram_top && direct_top < max_direct)
-		direct_top += 1u << PGDIR_SHIFT; /* cover a partial last 4 MiB */
+		direct_top += 1u
+			      << PGDIR_SHIFT; /* cover a partial last 4 MiB */
 
 	memset(kernel_pgdir, 0, sizeof kernel_pgdir);
 	for (uint32_t pa = 0; pa < direct_top; pa += 1u << PGDIR_SHIFT)
 		kernel_pgdir[PDX(KERNEL_BASE + pa)] =
-			pa | PTE_P | PTE_W | PTE_PS | PTE_G;
+		    pa | PTE_P | PTE_W | PTE_PS | PTE_G;
 
 	for (uint32_t i = 0; i < KVMAP_TABLES; i++)
 		kernel_pgdir[PDX(KVMAP_START) + i] =
-			virt_to_phys(kvmap_tables[i]) | PTE_P | PTE_W;
+		    virt_to_phys(kvmap_tables[i]) | PTE_P | PTE_W;
 
 	/*
 	 * Global pages stay in the TLB when CR3 is reloaded: a context switch
@@ -101,9 +102,11 @@ void page_fault(struct trap_frame *tf)
 	uint32_t addr = read_cr2();
 
 	if (kstack_is_guard(addr))
-		panic_trap(tf, "kernel stack overflow: touched the guard page "
-			       "at %p", (void *)addr);
-	panic_trap(tf, "page fault in the kernel at %p: %s %s",
-		   (void *)addr, tf->error & PF_W ? "write to" : "read from",
+		panic_trap(tf,
+			   "kernel stack overflow: touched the guard page "
+			   "at %p",
+			   (void *)addr);
+	panic_trap(tf, "page fault in the kernel at %p: %s %s", (void *)addr,
+		   tf->error & PF_W ? "write to" : "read from",
 		   tf->error & PF_P ? "a protected page" : "an unmapped page");
 }

@@ -9,15 +9,15 @@
 #include "x86/io.h"
 #include "x86/trap.h"
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xA0
-#define PIC2_DATA	0xA1
+#define PIC1_CMD  0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD  0xA0
+#define PIC2_DATA 0xA1
 
-#define ICW1_INIT	0x11	/* initialise, ICW4 follows, cascade mode */
-#define ICW4_8086	0x01
-#define OCW2_EOI	0x20	/* end of interrupt */
-#define OCW3_READ_ISR	0x0B
+#define ICW1_INIT     0x11 /* initialise, ICW4 follows, cascade mode */
+#define ICW4_8086     0x01
+#define OCW2_EOI      0x20 /* end of interrupt */
+#define OCW3_READ_ISR 0x0B
 
 static uint16_t irq_mask = 0xFFFF & ~(1 << 2); /* only the cascade line */
 

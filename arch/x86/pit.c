@@ -10,10 +10,10 @@
 #include "x86/trap.h"
 #include "time.h"
 
-#define PIT_FREQ	1193182
-#define PIT_CH0		0x40
-#define PIT_CMD		0x43
-#define PIT_MODE2	0x34	/* channel 0, lobyte/hibyte, rate generator */
+#define PIT_FREQ  1193182
+#define PIT_CH0	  0x40
+#define PIT_CMD	  0x43
+#define PIT_MODE2 0x34 /* channel 0, lobyte/hibyte, rate generator */
 
 static void pit_irq(struct trap_frame *tf)
 {

@@ -10,23 +10,23 @@
 #include "x86/trap.h"
 #include "console.h"
 
-#define COM1		0x3F8
-#define UART_DATA	0	/* receive / transmit buffer */
-#define UART_IER	1	/* interrupt enable */
-#define UART_FCR	2	/* FIFO control */
-#define UART_LCR	3	/* line control */
-#define UART_MCR	4	/* modem control */
-#define UART_LSR	5	/* line status */
-#define UART_DLL	0	/* divisor low byte (when LCR.DLAB = 1) */
-#define UART_DLM	1	/* divisor high byte (when LCR.DLAB = 1) */
+#define COM1	  0x3F8
+#define UART_DATA 0 /* receive / transmit buffer */
+#define UART_IER  1 /* interrupt enable */
+#define UART_FCR  2 /* FIFO control */
+#define UART_LCR  3 /* line control */
+#define UART_MCR  4 /* modem control */
+#define UART_LSR  5 /* line status */
+#define UART_DLL  0 /* divisor low byte (when LCR.DLAB = 1) */
+#define UART_DLM  1 /* divisor high byte (when LCR.DLAB = 1) */
 
-#define LCR_8N1		0x03
-#define LCR_DLAB	0x80
-#define LSR_DATA_READY	0x01
-#define LSR_THR_EMPTY	0x20
-#define IER_RX		0x01
-#define MCR_DTR_RTS	0x03
-#define MCR_OUT2	0x08	/* gates the UART's interrupt line to the PIC */
+#define LCR_8N1	       0x03
+#define LCR_DLAB       0x80
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY  0x20
+#define IER_RX	       0x01
+#define MCR_DTR_RTS    0x03
+#define MCR_OUT2       0x08 /* gates the UART's interrupt line to the PIC */
 
 void serial_init(void)
 {

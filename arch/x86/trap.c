@@ -13,27 +13,27 @@
 static irq_handler_t irq_handlers[NR_IRQS];
 
 static const char *const exception_names[32] = {
-	[T_DIVIDE] = "divide error",
-	[T_DEBUG] = "debug",
-	[T_NMI] = "non-maskable interrupt",
-	[T_BREAKPOINT] = "breakpoint",
-	[T_OVERFLOW] = "overflow",
-	[T_BOUND] = "bound range exceeded",
-	[T_INVALID_OP] = "invalid opcode",
-	[T_NO_FPU] = "device not available",
-	[T_DOUBLE_FAULT] = "double fault",
-	[9] = "coprocessor segment overrun",
-	[T_INVALID_TSS] = "invalid TSS",
-	[T_NO_SEGMENT] = "segment not present",
-	[T_STACK_FAULT] = "stack-segment fault",
-	[T_GPF] = "general protection fault",
-	[T_PAGE_FAULT] = "page fault",
-	[T_FPU_ERROR] = "x87 floating-point error",
-	[T_ALIGNMENT] = "alignment check",
-	[T_MACHINE_CHECK] = "machine check",
-	[T_SIMD] = "SIMD floating-point error",
-	[20] = "virtualization exception",
-	[21] = "control protection exception",
+    [T_DIVIDE] = "divide error",
+    [T_DEBUG] = "debug",
+    [T_NMI] = "non-maskable interrupt",
+    [T_BREAKPOINT] = "breakpoint",
+    [T_OVERFLOW] = "overflow",
+    [T_BOUND] = "bound range exceeded",
+    [T_INVALID_OP] = "invalid opcode",
+    [T_NO_FPU] = "device not available",
+    [T_DOUBLE_FAULT] = "double fault",
+    [9] = "coprocessor segment overrun",
+    [T_INVALID_TSS] = "invalid TSS",
+    [T_NO_SEGMENT] = "segment not present",
+    [T_STACK_FAULT] = "stack-segment fault",
+    [T_GPF] = "general protection fault",
+    [T_PAGE_FAULT] = "page fault",
+    [T_FPU_ERROR] = "x87 floating-point error",
+    [T_ALIGNMENT] = "alignment check",
+    [T_MACHINE_CHECK] = "machine check",
+    [T_SIMD] = "SIMD floating-point error",
+    [20] = "virtualization exception",
+    [21] = "control protection exception",
 };
 
 const char *trap_name(uint32_t vector)
@@ -92,8 +92,8 @@ void trap_dump(const struct trap_frame *tf)
 	printk("eax %08x  ebx %08x  ecx %08x  edx %08x\n", tf->eax, tf->ebx,
 	       tf->ecx, tf->edx);
 	printk("esi %08x  edi %08x  ebp %08x  esp %08x\n", tf->esi, tf->edi,
-	       tf->ebp, trap_from_user(tf) ? tf->user_esp
-					   : tf->esp_at_pusha + 20);
+	       tf->ebp,
+	       trap_from_user(tf) ? tf->user_esp : tf->esp_at_pusha + 20);
 	printk("ds %04x  es %04x  fs %04x  gs %04x\n", tf->ds & 0xFFFF,
 	       tf->es & 0xFFFF, tf->fs & 0xFFFF, tf->gs & 0xFFFF);
 }

@@ -24,7 +24,7 @@ struct trap_frame {
 	uint32_t user_esp, user_ss; /* only on a trap from ring 3 */
 };
 
-#define T_DIVIDE	0	/* divide error */
+#define T_DIVIDE	0 /* divide error */
 #define T_DEBUG		1
 #define T_NMI		2
 #define T_BREAKPOINT	3
@@ -36,16 +36,16 @@ struct trap_frame {
 #define T_INVALID_TSS	10
 #define T_NO_SEGMENT	11
 #define T_STACK_FAULT	12
-#define T_GPF		13	/* general protection */
+#define T_GPF		13 /* general protection */
 #define T_PAGE_FAULT	14
 #define T_FPU_ERROR	16
 #define T_ALIGNMENT	17
-#define T_MACHINE_CHECK	18
+#define T_MACHINE_CHECK 18
 #define T_SIMD		19
 
-#define IRQ_BASE	32	/* the PIC delivers IRQ n as vector 32 + n */
-#define NR_IRQS		16
-#define T_SYSCALL	0x80
+#define IRQ_BASE  32 /* the PIC delivers IRQ n as vector 32 + n */
+#define NR_IRQS	  16
+#define T_SYSCALL 0x80
 
 static inline int trap_from_user(const struct trap_frame *tf)
 {

@@ -9,11 +9,11 @@
 #include "x86/io.h"
 #include "x86/mmu.h"
 
-#define VGA_COLS	80
-#define VGA_ROWS	25
-#define VGA_ATTR	0x07	/* light grey on black */
-#define CRTC_INDEX	0x3D4
-#define CRTC_DATA	0x3D5
+#define VGA_COLS   80
+#define VGA_ROWS   25
+#define VGA_ATTR   0x07 /* light grey on black */
+#define CRTC_INDEX 0x3D4
+#define CRTC_DATA  0x3D5
 
 static volatile uint16_t *const vga_buf = phys_to_virt(0xB8000);
 static int vga_row, vga_col;
@@ -64,7 +64,7 @@ void vga_putc(char c)
 		break;
 	default:
 		vga_buf[vga_row * VGA_COLS + vga_col] =
-			VGA_ATTR << 8 | (uint8_t)c;
+		    VGA_ATTR << 8 | (uint8_t)c;
 		vga_col++;
 	}
 	if (vga_col >= VGA_COLS) {

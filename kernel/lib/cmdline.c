@@ -57,7 +57,7 @@ static char *parse_option(char *p, int *err)
 			value = ++p;
 			while (*p && *p != '"')
 				p++;
-			if (!*p) {	/* no closing quote: drop the option */
+			if (!*p) { /* no closing quote: drop the option */
 				set_error(err, CMDLINE_EINVAL);
 				return p;
 			}
@@ -71,7 +71,7 @@ static char *parse_option(char *p, int *err)
 	if (*p)
 		*p++ = '\0';
 
-	if (key[0] == '\0') {		/* "=value" */
+	if (key[0] == '\0') { /* "=value" */
 		set_error(err, CMDLINE_EINVAL);
 		return p;
 	}

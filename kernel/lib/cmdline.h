@@ -12,13 +12,13 @@
 
 #include <stdbool.h>
 
-#define CMDLINE_MAX_LEN 512	/* bytes, including the final NUL */
+#define CMDLINE_MAX_LEN	 512 /* bytes, including the final NUL */
 #define CMDLINE_MAX_OPTS 32
 
 /* Negative results of cmdline_parse; the options parsed so far are kept. */
-#define CMDLINE_ETOOLONG (-1)	/* longer than CMDLINE_MAX_LEN - 1 bytes */
-#define CMDLINE_ETOOMANY (-2)	/* more than CMDLINE_MAX_OPTS options */
-#define CMDLINE_EINVAL (-3)	/* unterminated quote, or "=value" with no key */
+#define CMDLINE_ETOOLONG (-1) /* longer than CMDLINE_MAX_LEN - 1 bytes */
+#define CMDLINE_ETOOMANY (-2) /* more than CMDLINE_MAX_OPTS options */
+#define CMDLINE_EINVAL	 (-3) /* unterminated quote, or "=value" with no key */
 
 /*
  * Parses cmdline (copied: the caller's string may go away), replacing the

@@ -6,7 +6,7 @@
 
 struct ksym_table {
 	uint32_t count;
-	const uint32_t *addrs;   /* sorted ascending */
+	const uint32_t *addrs;	 /* sorted ascending */
 	const uint32_t *offsets; /* into strtab */
 	const char *strtab;
 };

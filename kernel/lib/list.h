@@ -47,7 +47,10 @@ struct list_head {
 #define LIST_POISON_NEXT ((struct list_head *)0x100)
 #define LIST_POISON_PREV ((struct list_head *)0x200)
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)                                                   \
+	{                                                                      \
+		&(name), &(name)                                               \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 static inline void INIT_LIST_HEAD(struct list_head *list)

@@ -13,17 +13,17 @@
 
 struct outbuf {
 	char *buf;
-	size_t size;	/* capacity of buf, including the final NUL */
-	size_t len;	/* characters produced so far, stored or not */
+	size_t size; /* capacity of buf, including the final NUL */
+	size_t len;  /* characters produced so far, stored or not */
 };
 
 /* What was parsed between '%' and the conversion character. */
 struct fmt_spec {
-	bool left;	/* '-': pad on the right */
-	bool zero;	/* '0': pad numbers with zeros instead of spaces */
-	int width;	/* minimum field width, 0 if none */
-	int precision;	/* -1 if none */
-	int length;	/* 0: int, 1: long (l), 2: long long (ll) */
+	bool left;     /* '-': pad on the right */
+	bool zero;     /* '0': pad numbers with zeros instead of spaces */
+	int width;     /* minimum field width, 0 if none */
+	int precision; /* -1 if none */
+	int length;    /* 0: int, 1: long (l), 2: long long (ll) */
 };
 
 static void out_char(struct outbuf *o, char c)
@@ -94,7 +94,7 @@ static void format_number(struct outbuf *o, unsigned long long val,
 			  const struct fmt_spec *spec)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];	/* 2^64 - 1 has 20 decimal digits */
+	char tmp[24]; /* 2^64 - 1 has 20 decimal digits */
 	int ndigits = 0, nprefix = str_len_max(prefix, -1);
 	int zeros, spaces;
 
@@ -171,7 +171,7 @@ static int parse_number(const char **fmt)
 /* Parses flags, width, precision and length; leaves *fmt at the conversion. */
 static void parse_spec(const char **fmt, struct fmt_spec *spec, va_list *ap)
 {
-	*spec = (struct fmt_spec){ .precision = -1 };
+	*spec = (struct fmt_spec){.precision = -1};
 
 	for (;; (*fmt)++) {
 		if (**fmt == '-')
@@ -199,7 +199,7 @@ static void parse_spec(const char **fmt, struct fmt_spec *spec, va_list *ap)
 		if (**fmt == '*') {
 			(*fmt)++;
 			spec->precision = va_arg(*ap, int);
-			if (spec->precision < 0)	/* as if omitted */
+			if (spec->precision < 0) /* as if omitted */
 				spec->precision = -1;
 		} else {
 			spec->precision = parse_number(fmt);
@@ -252,7 +252,7 @@ static bool format_one(struct outbuf *o, char c, struct fmt_spec *spec,
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct outbuf o = { .buf = buf, .size = size, .len = 0 };
+	struct outbuf o = {.buf = buf, .size = size, .len = 0};
 	struct fmt_spec spec;
 	va_list args;
 

@@ -21,18 +21,18 @@
  * tests really run our code, the host build renames ours with a mica_ prefix.
  */
 #ifdef MICA_HOST_TEST
-#include <stdio.h>	/* libc's declarations first, so they keep their names */
+#include <stdio.h> /* libc's declarations first, so they keep their names */
 #define vsnprintf mica_vsnprintf
-#define snprintf mica_snprintf
+#define snprintf  mica_snprintf
 #endif
 
 /* Size of printk's stack buffer; longer messages are cut, never overflowed. */
 #define PRINTK_BUF_SIZE 512
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-	__attribute__((format(printf, 3, 0)));
+    __attribute__((format(printf, 3, 0)));
 int snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,12 +10,12 @@
 
 #include "mm/frame.h"
 
-#define BITS_PER_WORD	32
-#define WORD_FULL	0xffffffffu
-#define REFCOUNT_MAX	0xffffu
+#define BITS_PER_WORD 32
+#define WORD_FULL     0xffffffffu
+#define REFCOUNT_MAX  0xffffu
 
-static uint32_t *frame_bitmap;	/* bit set: reserved or allocated */
-static uint16_t *frame_refs;	/* 0 for free and reserved frames */
+static uint32_t *frame_bitmap; /* bit set: reserved or allocated */
+static uint16_t *frame_refs;   /* 0 for free and reserved frames */
 static size_t nr_frames;
 static size_t nr_words;
 static size_t nr_free;
@@ -148,7 +148,7 @@ phys_addr_t frame_alloc(void)
 		take_frame(i);
 		return frame_addr(i);
 	}
-	return 0;	/* unreachable while nr_free is right */
+	return 0; /* unreachable while nr_free is right */
 }
 
 phys_addr_t frame_alloc_contig(size_t n)

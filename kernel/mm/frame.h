@@ -21,7 +21,7 @@
 #include "mm/page.h"
 
 /* phys_addr_t is 32 bits, so at most 2^20 frames (4 GiB) can be tracked. */
-#define FRAME_MAX_FRAMES	((size_t)1 << (32 - PAGE_SHIFT))
+#define FRAME_MAX_FRAMES ((size_t)1 << (32 - PAGE_SHIFT))
 
 /* Bytes of (4-byte aligned) storage frame_init() needs for nframes frames. */
 size_t frame_storage_bytes(size_t nframes);

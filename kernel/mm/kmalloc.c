@@ -22,14 +22,14 @@
 #include "mm/kmalloc.h"
 #include "mm/page.h"
 
-#define ALIGN_UP(x, a)		(((x) + (a) - 1) / (a) * (a))
+#define ALIGN_UP(x, a) (((x) + (a)-1) / (a) * (a))
 
-#define SLAB_MAGIC		0x51ab51abu
-#define SLAB_DEAD		0xdead51abu	/* slab page given back */
-#define LARGE_MAGIC		0x1a46e0b1u
-#define LARGE_DEAD		0xdead0b1u	/* large block freed */
+#define SLAB_MAGIC  0x51ab51abu
+#define SLAB_DEAD   0xdead51abu /* slab page given back */
+#define LARGE_MAGIC 0x1a46e0b1u
+#define LARGE_DEAD  0xdead0b1u /* large block freed */
 
-#define MAX_OBJS_PER_SLAB	(PAGE_SIZE / KMALLOC_MIN_SIZE)
+#define MAX_OBJS_PER_SLAB (PAGE_SIZE / KMALLOC_MIN_SIZE)
 
 struct free_obj {
 	struct free_obj *next;
@@ -41,8 +41,8 @@ struct slab {
 	uint16_t nr_objs;
 	uint16_t nr_free;
 	struct free_obj *free_list;
-	struct slab *next, *prev;	/* in the class's partial list */
-	uint32_t free_map[MAX_OBJS_PER_SLAB / 32];	/* bit set: free */
+	struct slab *next, *prev; /* in the class's partial list */
+	uint32_t free_map[MAX_OBJS_PER_SLAB / 32]; /* bit set: free */
 };
 
 struct large_hdr {
@@ -50,8 +50,8 @@ struct large_hdr {
 	size_t npages;
 };
 
-#define SLAB_HDR_SIZE	ALIGN_UP(sizeof(struct slab), KMALLOC_ALIGN)
-#define LARGE_HDR_SIZE	ALIGN_UP(sizeof(struct large_hdr), KMALLOC_ALIGN)
+#define SLAB_HDR_SIZE  ALIGN_UP(sizeof(struct slab), KMALLOC_ALIGN)
+#define LARGE_HDR_SIZE ALIGN_UP(sizeof(struct large_hdr), KMALLOC_ALIGN)
 
 _Static_assert(SLAB_HDR_SIZE + KMALLOC_MAX_SLAB_SIZE <= PAGE_SIZE,
 	       "the largest class must fit in a page with the slab header");
@@ -67,7 +67,7 @@ struct kmem_class {
 	struct slab *partial;
 	struct slab *empty;
 	size_t objs_in_use;
-	size_t nr_slabs;	/* pages held, the cached empty one included */
+	size_t nr_slabs; /* pages held, the cached empty one included */
 };
 
 static struct kmem_class classes[KMALLOC_NR_CLASSES];
@@ -231,7 +231,7 @@ static void slab_free(struct slab *s, void *p)
 	bytes_in_use -= class_size(s->class);
 
 	if (++s->nr_free < s->nr_objs) {
-		if (s->nr_free == 1)	/* was full, so on no list */
+		if (s->nr_free == 1) /* was full, so on no list */
 			partial_add(cls, s);
 		return;
 	}

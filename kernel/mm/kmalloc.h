@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
-#define KMALLOC_ALIGN		16
-#define KMALLOC_MIN_SIZE	16
-#define KMALLOC_NR_CLASSES	8	/* 16, 32, ..., 2048 bytes */
-#define KMALLOC_MAX_SLAB_SIZE	(KMALLOC_MIN_SIZE << (KMALLOC_NR_CLASSES - 1))
+#define KMALLOC_ALIGN	      16
+#define KMALLOC_MIN_SIZE      16
+#define KMALLOC_NR_CLASSES    8 /* 16, 32, ..., 2048 bytes */
+#define KMALLOC_MAX_SLAB_SIZE (KMALLOC_MIN_SIZE << (KMALLOC_NR_CLASSES - 1))
 
 /* NULL for size 0, for absurd sizes and when out of memory. */
 void *kmalloc(size_t size);
@@ -35,17 +35,17 @@ size_t kheap_bytes_in_use(void);
 void kheap_trim(void);
 
 struct kheap_class_stats {
-	size_t size;		/* object size of this class */
+	size_t size; /* object size of this class */
 	size_t objs_per_slab;
 	size_t objs_in_use;
-	size_t slab_pages;	/* pages held, including the cached empty one */
+	size_t slab_pages; /* pages held, including the cached empty one */
 };
 
 struct kheap_stats {
 	struct kheap_class_stats classes[KMALLOC_NR_CLASSES];
-	size_t large_blocks;	/* live whole-page blocks */
-	size_t large_pages;	/* pages they occupy */
-	size_t bytes_in_use;	/* same as kheap_bytes_in_use() */
+	size_t large_blocks; /* live whole-page blocks */
+	size_t large_pages;  /* pages they occupy */
+	size_t bytes_in_use; /* same as kheap_bytes_in_use() */
 };
 
 /* Snapshot the heap's counters, for a debug dump. */

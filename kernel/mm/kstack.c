@@ -19,7 +19,7 @@
 #include "panic.h"
 
 #define SLOT_SIZE ((KSTACK_PAGES + 1) * PAGE_SIZE)
-#define NR_SLOTS ((KVMAP_END - KVMAP_START) / SLOT_SIZE)
+#define NR_SLOTS  ((KVMAP_END - KVMAP_START) / SLOT_SIZE)
 
 static uint16_t *free_slots;
 static unsigned nr_free;

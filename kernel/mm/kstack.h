@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define KSTACK_PAGES 2
-#define KSTACK_SIZE (KSTACK_PAGES * 4096)
+#define KSTACK_SIZE  (KSTACK_PAGES * 4096)
 
 void kstack_init(void);
 void *kstack_alloc(void); /* lowest address of the stack, or NULL */

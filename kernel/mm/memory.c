@@ -63,8 +63,7 @@ static void frames_init(void)
 		frame_add_free(r->start, r->end > top ? top : r->end);
 	}
 	frame_reserve(0, LOW_MEMORY_END);
-	frame_reserve((uint32_t)_kernel_start_phys,
-		      virt_to_phys(_kernel_end));
+	frame_reserve((uint32_t)_kernel_start_phys, virt_to_phys(_kernel_end));
 	for (int i = 0; i < boot_info.nmodules; i++)
 		frame_reserve(boot_info.modules[i].start,
 			      boot_info.modules[i].end);
@@ -89,7 +88,8 @@ void mem_usage(struct mem_usage *u)
 /* The heap's page provider: contiguous frames, seen through the direct map. */
 void *kheap_pages_alloc(size_t npages)
 {
-	phys_addr_t pa = npages == 1 ? frame_alloc() : frame_alloc_contig(npages);
+	phys_addr_t pa =
+	    npages == 1 ? frame_alloc() : frame_alloc_contig(npages);
 
 	return pa ? phys_to_virt(pa) : NULL;
 }

@@ -7,8 +7,9 @@
 
 UNIT_TEST(typical_grub_line)
 {
-	CHECK_EQ(cmdline_parse("/boot/kernel.elf sched=prio quantum=20 test=all"),
-		 4);
+	CHECK_EQ(
+	    cmdline_parse("/boot/kernel.elf sched=prio quantum=20 test=all"),
+	    4);
 	CHECK_EQ(cmdline_count(), 4);
 	CHECK_STR(cmdline_key(0), "/boot/kernel.elf");
 	CHECK_STR(cmdline_value(0), "");
@@ -63,7 +64,7 @@ UNIT_TEST(empty_values_and_equals_in_value)
 	CHECK_EQ(cmdline_parse("a= b=x=y"), 2);
 	CHECK_STR(cmdline_get("a"), "");
 	CHECK(cmdline_has("a"));
-	CHECK_STR(cmdline_get("b"), "x=y");	/* split at the first '=' */
+	CHECK_STR(cmdline_get("b"), "x=y"); /* split at the first '=' */
 }
 
 UNIT_TEST(quoted_values)
@@ -255,7 +256,7 @@ UNIT_TEST(get_int_values_and_bounds)
 	CHECK_EQ(cmdline_get_int("plus", 0, 0, 10), 7);
 	CHECK_EQ(cmdline_get_int("hex", 0, 0, 100), 31);
 	CHECK_EQ(cmdline_get_int("zero", 9, 0, 10), 0);
-	CHECK_EQ(cmdline_get_int("lead", 0, 0, 100), 10);	/* not octal */
+	CHECK_EQ(cmdline_get_int("lead", 0, 0, 100), 10); /* not octal */
 	/* Bounds are inclusive; outside them the default comes back. */
 	CHECK_EQ(cmdline_get_int("q", 10, 20, 20), 20);
 	CHECK_EQ(cmdline_get_int("q", 10, 21, 1000), 10);
@@ -267,8 +268,8 @@ UNIT_TEST(get_int_values_and_bounds)
 
 UNIT_TEST(get_int_rejects_non_numbers)
 {
-	CHECK_EQ(cmdline_parse("a=abc b=12x c= d e=- f=0x g=1.5 h=\" 3\" i=--1"),
-		 9);
+	CHECK_EQ(
+	    cmdline_parse("a=abc b=12x c= d e=- f=0x g=1.5 h=\" 3\" i=--1"), 9);
 	CHECK_EQ(cmdline_get_int("a", -1, -100, 100), -1);
 	CHECK_EQ(cmdline_get_int("b", -1, -100, 100), -1);
 	CHECK_EQ(cmdline_get_int("c", -1, -100, 100), -1);

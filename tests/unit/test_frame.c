@@ -41,7 +41,7 @@ __attribute__((destructor)) static void teardown(void)
 	storage = NULL;
 }
 
-#define FRAME(i)	((phys_addr_t)(i) * PAGE_SIZE)
+#define FRAME(i) ((phys_addr_t)(i)*PAGE_SIZE)
 
 /* Setup with every frame of nframes usable (frame 0 still reserved). */
 static void setup_all_free(size_t nframes)
@@ -122,10 +122,10 @@ UNIT_TEST(add_free_skips_frame0_and_clips)
 {
 	setup(40);
 	frame_add_free(0, FRAME(3));
-	CHECK_EQ(frame_free_count(), 2);	/* frames 1, 2 */
+	CHECK_EQ(frame_free_count(), 2); /* frames 1, 2 */
 	/* Regions beyond the tracked frames are clipped. */
 	frame_add_free(FRAME(38), 0xfffff000u);
-	CHECK_EQ(frame_free_count(), 4);	/* + 38, 39 */
+	CHECK_EQ(frame_free_count(), 4); /* + 38, 39 */
 	frame_add_free(FRAME(100), FRAME(200));
 	CHECK_EQ(frame_free_count(), 4);
 	CHECK_EQ(frame_total_count(), 4);
@@ -155,13 +155,13 @@ UNIT_TEST(reserve_rounds_outward)
 	CHECK_EQ(frame_free_count(), 97);
 	CHECK_EQ(frame_total_count(), 97);
 	/* Reserving again, or overlapping, counts only new frames. */
-	frame_reserve(FRAME(2), FRAME(5));	/* adds frame 4 */
+	frame_reserve(FRAME(2), FRAME(5)); /* adds frame 4 */
 	CHECK_EQ(frame_free_count(), 96);
-	frame_reserve(FRAME(7), FRAME(7));	/* empty */
+	frame_reserve(FRAME(7), FRAME(7)); /* empty */
 	CHECK_EQ(frame_free_count(), 96);
-	frame_reserve(0, 1);			/* frame 0: already reserved */
+	frame_reserve(0, 1); /* frame 0: already reserved */
 	CHECK_EQ(frame_free_count(), 96);
-	frame_reserve(FRAME(98), 0xffffffffu);	/* 98, 99, rest clipped */
+	frame_reserve(FRAME(98), 0xffffffffu); /* 98, 99, rest clipped */
 	CHECK_EQ(frame_free_count(), 94);
 	CHECK_EQ(frame_total_count(), 94);
 	CHECK_EQ(frame_alloc(), FRAME(1));
@@ -199,7 +199,7 @@ UNIT_TEST(frame0_never_returned)
 
 UNIT_TEST(exhaust_free_realloc)
 {
-	enum { N = 77 };	/* not a multiple of 32: padding bits */
+	enum { N = 77 }; /* not a multiple of 32: padding bits */
 	static uint8_t seen[N];
 	phys_addr_t pa;
 	size_t n = 0;
@@ -287,7 +287,7 @@ UNIT_TEST(contig_basic)
 
 	setup_all_free(256);
 	CHECK_EQ(frame_alloc_contig(0), 0);
-	CHECK_EQ(frame_alloc_contig(256), 0);	/* frame 0 is reserved */
+	CHECK_EQ(frame_alloc_contig(256), 0); /* frame 0 is reserved */
 	pa = frame_alloc_contig(4);
 	CHECK_EQ(pa, FRAME(1));
 	CHECK(PAGE_ALIGNED(pa));
@@ -303,7 +303,7 @@ UNIT_TEST(contig_basic)
 		frame_free(pa + FRAME(i));
 	CHECK_EQ(frame_free_count(), 255 - 36);
 	/* The whole rest, 216 frames from 41, still fits. */
-	CHECK_EQ(frame_alloc_contig(216), 0);	/* only 215 after frame 40 */
+	CHECK_EQ(frame_alloc_contig(216), 0); /* only 215 after frame 40 */
 	CHECK_EQ(frame_alloc_contig(215), FRAME(41));
 	CHECK_EQ(frame_free_count(), 4);
 	CHECK_EQ(bug_calls, 0);
@@ -409,7 +409,7 @@ UNIT_TEST(full_4gib)
 	CHECK_EQ(frame_total_count(), FRAME_MAX_FRAMES - 2);
 	while ((pa = frame_alloc()) != 0) {
 		if (pa != last + PAGE_SIZE)
-			break;	/* must come in order, checked below */
+			break; /* must come in order, checked below */
 		last = pa;
 		n++;
 	}

@@ -14,8 +14,8 @@
  * and can keep freed pages around ("deferred") so that tests may kfree()
  * a pointer twice without a real use-after-free on the host.
  */
-#define MAX_BLOCKS	4096
-#define DEFAULT_LIMIT	65536	/* pages: 256 MiB */
+#define MAX_BLOCKS    4096
+#define DEFAULT_LIMIT 65536 /* pages: 256 MiB */
 
 struct block {
 	void *p;
@@ -42,7 +42,7 @@ void *kheap_pages_alloc(size_t npages)
 		return NULL;
 	/* Dirty, so kzalloc() really has to clear. */
 	memset(p, 0xcc, npages * PAGE_SIZE);
-	blocks[nr_blocks++] = (struct block){ p, npages, true };
+	blocks[nr_blocks++] = (struct block){p, npages, true};
 	pages_outstanding += npages;
 	return p;
 }
@@ -166,7 +166,7 @@ UNIT_TEST(zero_null_and_overflow)
 	CHECK(kmalloc(SIZE_MAX - 15) == NULL);
 	CHECK(kmalloc(SIZE_MAX - PAGE_SIZE) == NULL);
 	CHECK(kzalloc(SIZE_MAX) == NULL);
-	CHECK_EQ(alloc_calls, 0);	/* rejected before asking for pages */
+	CHECK_EQ(alloc_calls, 0); /* rejected before asking for pages */
 	kfree(NULL);
 	CHECK_EQ(bug_calls, 0);
 	CHECK_EQ(kheap_bytes_in_use(), 0);
@@ -176,8 +176,9 @@ UNIT_TEST(zero_null_and_overflow)
 UNIT_TEST(class_boundaries)
 {
 	static const size_t sizes[] = {
-		1, 15, 16, 17, 32, 33, 64, 65, 128, 129, 256, 257, 512, 513,
-		1024, 1025, 2047, 2048, 2049, 4080, 4081, 8192, 100000,
+	    1,	  15,	16,   17,   32,	  33,	64,	65,
+	    128,  129,	256,  257,  512,  513,	1024,	1025,
+	    2047, 2048, 2049, 4080, 4081, 8192, 100000,
 	};
 
 	setup();
@@ -251,7 +252,7 @@ UNIT_TEST(stats_exact)
 	kfree(d);
 	kheap_stats(&st);
 	CHECK_EQ(st.classes[0].objs_in_use, 0);
-	CHECK_EQ(st.classes[0].slab_pages, 1);	/* the cached empty slab */
+	CHECK_EQ(st.classes[0].slab_pages, 1); /* the cached empty slab */
 	CHECK_EQ(st.large_blocks, 0);
 	CHECK_EQ(st.large_pages, 0);
 	CHECK_EQ(st.bytes_in_use, 0);
@@ -302,8 +303,9 @@ UNIT_TEST(no_overlap_between_live_objects)
 		fill(p[i], size[i], i);
 		/* Each object owns its whole reserved class slot. */
 		r[i].start = (uintptr_t)p[i];
-		r[i].end = r[i].start + (size[i] > KMALLOC_MAX_SLAB_SIZE ?
-					 size[i] : reserved(size[i]));
+		r[i].end = r[i].start + (size[i] > KMALLOC_MAX_SLAB_SIZE
+					     ? size[i]
+					     : reserved(size[i]));
 	}
 	qsort(r, N, sizeof(r[0]), range_cmp);
 	for (unsigned i = 1; i < N; i++)
@@ -322,7 +324,7 @@ UNIT_TEST(no_overlap_between_live_objects)
 
 UNIT_TEST(kzalloc_zeroes)
 {
-	static const size_t sizes[] = { 1, 24, 100, 2048, 2049, 9000 };
+	static const size_t sizes[] = {1, 24, 100, 2048, 2049, 9000};
 
 	setup();
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -349,7 +351,7 @@ UNIT_TEST(kzalloc_zeroes)
 
 UNIT_TEST(bytes_in_use_exact)
 {
-	static const size_t sizes[] = { 5, 16, 17, 300, 2048, 2049, 7000, 64 };
+	static const size_t sizes[] = {5, 16, 17, 300, 2048, 2049, 7000, 64};
 	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
 	void *p[N];
 	size_t expect = 0;
@@ -362,7 +364,7 @@ UNIT_TEST(bytes_in_use_exact)
 	}
 	CHECK_EQ(expect, 16 + 16 + 32 + 512 + 2048 + 4096 + 8192 + 64);
 	for (size_t i = N; i-- > 0;) {
-		size_t k = (i * 3) % N;	/* free in a shuffled order */
+		size_t k = (i * 3) % N; /* free in a shuffled order */
 
 		kfree(p[k]);
 		expect -= reserved(sizes[k]);
@@ -465,7 +467,7 @@ UNIT_TEST(out_of_memory)
 
 	/* One page: a slab fills up, then the next object fails. */
 	page_limit = 1;
-	CHECK(kmalloc(5000) == NULL);	/* needs 2 pages */
+	CHECK(kmalloc(5000) == NULL); /* needs 2 pages */
 	for (size_t i = 0; i < per; i++) {
 		p[i] = kmalloc(128);
 		CHECK(p[i] != NULL);
@@ -569,13 +571,13 @@ UNIT_TEST(bad_pointers)
 	kfree(s + 1);
 	CHECK(bug_was("misaligned", s + 1));
 	bug_calls = 0;
-	kfree(s + 16);	/* inside the object, 16-aligned */
+	kfree(s + 16); /* inside the object, 16-aligned */
 	CHECK(bug_was("not the start", s + 16));
 	bug_calls = 0;
-	kfree(l + 32);	/* first page of a large block */
+	kfree(l + 32); /* first page of a large block */
 	CHECK(bug_was("large block", l + 32));
 	bug_calls = 0;
-	kfree(l + PAGE_SIZE);	/* second page: no header there */
+	kfree(l + PAGE_SIZE); /* second page: no header there */
 	CHECK(bug_was("not a heap pointer", l + PAGE_SIZE));
 	bug_calls = 0;
 	kfree(junk + 16);
@@ -669,7 +671,7 @@ UNIT_TEST(random_stress)
 		}
 		if (kheap_bytes_in_use() != expect) {
 			CHECK_EQ(kheap_bytes_in_use(), expect);
-			break;	/* one report, not thousands */
+			break; /* one report, not thousands */
 		}
 		if (op % 2000 == 0) {
 			for (unsigned j = 0; j < SLOTS; j++)

@@ -6,7 +6,7 @@
 
 struct item {
 	int id;
-	struct list_head link;	/* not first, so container_of must subtract */
+	struct list_head link; /* not first, so container_of must subtract */
 };
 
 /* Writes the ids on list, in order, as "1 2 3" into a static buffer. */
@@ -17,7 +17,7 @@ static const char *ids(struct list_head *head)
 	size_t len = 0;
 
 	buf[0] = '\0';
-	list_for_each_entry(it, head, link)
+	list_for_each_entry (it, head, link)
 		len += snprintf(buf + len, sizeof(buf) - len, "%s%d",
 				len ? " " : "", it->id);
 	return buf;
@@ -61,7 +61,7 @@ UNIT_TEST(static_head_is_empty)
 
 UNIT_TEST(container_of_finds_object)
 {
-	struct item it = { .id = 7 };
+	struct item it = {.id = 7};
 
 	CHECK(container_of(&it.link, struct item, link) == &it);
 	CHECK_EQ(list_entry(&it.link, struct item, link)->id, 7);
@@ -122,9 +122,9 @@ UNIT_TEST(del_unlinks_and_poisons)
 	CHECK(items[1].link.next == LIST_POISON_NEXT);
 	CHECK(items[1].link.prev == LIST_POISON_PREV);
 
-	list_del(&items[0].link);	/* the first */
+	list_del(&items[0].link); /* the first */
 	CHECK_STR(ids(&head), "2");
-	list_del(&items[2].link);	/* the last, leaving it empty */
+	list_del(&items[2].link); /* the last, leaving it empty */
 	CHECK(list_empty(&head));
 	CHECK(head.prev == &head);
 }
@@ -216,12 +216,12 @@ UNIT_TEST(for_each_and_safe)
 	for (i = 0; i < 3; i++)
 		list_add_tail(&items[i].link, &head);
 
-	list_for_each(pos, &head)
+	list_for_each (pos, &head)
 		sum = sum * 10 + list_entry(pos, struct item, link)->id + 1;
 	CHECK_EQ(sum, 123);
 
 	/* Deleting the current node is allowed in the _safe form. */
-	list_for_each_safe(pos, n, &head) {
+	list_for_each_safe (pos, n, &head) {
 		list_del(pos);
 		count++;
 	}
@@ -241,10 +241,10 @@ UNIT_TEST(for_each_entry_safe_deletes_while_iterating)
 		list_add_tail(&items[i].link, &head);
 
 	/* Remove the even ids, move the odd ones to another list. */
-	list_for_each_entry_safe(it, tmp, &head, link) {
+	list_for_each_entry_safe (it, tmp, &head, link) {
 		visited++;
 		if (it->id % 2 == 0)
-			list_del(&it->link);	/* poisons it->link */
+			list_del(&it->link); /* poisons it->link */
 		else
 			list_move_tail(&it->link, &odd);
 	}
@@ -260,9 +260,9 @@ UNIT_TEST(for_each_entry_on_empty_list)
 	LIST_HEAD(head);
 	int visited = 0;
 
-	list_for_each_entry(it, &head, link)
+	list_for_each_entry (it, &head, link)
 		visited++;
-	list_for_each_entry_safe(it, tmp, &head, link)
+	list_for_each_entry_safe (it, tmp, &head, link)
 		visited++;
 	CHECK_EQ(visited, 0);
 }

@@ -24,7 +24,7 @@ static char out[256];
 
 /* Formats with our vsnprintf into out and returns out, for CHECK_STR. */
 static const char *fmt(const char *f, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
 static const char *fmt(const char *f, ...)
 {
@@ -95,9 +95,9 @@ UNIT_TEST(width_and_flags)
 	CHECK_STR(fmt("[%05d]", 42), "[00042]");
 	CHECK_STR(fmt("[%05d]", -42), "[-0042]");
 	CHECK_STR(fmt("[%08x]", 0xbeefu), "[0000beef]");
-	CHECK_STR(fmt("[%2d]", 12345), "[12345]");	/* never cut */
+	CHECK_STR(fmt("[%2d]", 12345), "[12345]"); /* never cut */
 	CHECK_STR(fmt("[%*d]", 6, 42), "[    42]");
-	CHECK_STR(fmt("[%*d]", -6, 42), "[42    ]");	/* negative '*' */
+	CHECK_STR(fmt("[%*d]", -6, 42), "[42    ]"); /* negative '*' */
 	CHECK_STR(fmt("[%0*d]", 4, 7), "[0007]");
 	CHECK_STR(fmt("[%20llu]", ULLONG_MAX), "[18446744073709551615]");
 	CHECK_STR(fmt("[%-3d][%3d]", 1, 2), "[1  ][  2]");
@@ -123,13 +123,13 @@ UNIT_TEST(strings)
 
 UNIT_TEST(string_precision)
 {
-	char unterminated[3] = { 'x', 'y', 'z' };
+	char unterminated[3] = {'x', 'y', 'z'};
 
 	CHECK_STR(fmt("%.3s", "abcdef"), "abc");
 	CHECK_STR(fmt("%.5s", "ab"), "ab");
 	CHECK_STR(fmt("%.0s", "abc"), "");
 	CHECK_STR(fmt("%.*s", 2, "abcdef"), "ab");
-	CHECK_STR(fmt("%.*s", -1, "abcdef"), "abcdef");	/* as if omitted */
+	CHECK_STR(fmt("%.*s", -1, "abcdef"), "abcdef"); /* as if omitted */
 	CHECK_STR(fmt("[%-6.2s]", "abcdef"), "[ab    ]");
 	CHECK_STR(fmt("[%*.*s]", 5, 3, "abcdef"), "[  abc]");
 	/* With a precision the string need not be NUL-terminated (ASan). */
@@ -170,8 +170,8 @@ UNIT_TEST(null_string)
 
 UNIT_TEST(zero_flag_ignored_when_c_says_so)
 {
-	CHECK_STR(fmt("[%-05d]", -42), "[-42  ]");	/* '-' beats '0' */
-	CHECK_STR(fmt("[%06.3d]", 5), "[   005]");	/* precision beats '0' */
+	CHECK_STR(fmt("[%-05d]", -42), "[-42  ]"); /* '-' beats '0' */
+	CHECK_STR(fmt("[%06.3d]", 5), "[   005]"); /* precision beats '0' */
 	CHECK_STR(fmt("[%06s]", "abc"), "[   abc]");
 	CHECK_STR(fmt("[%03c]", 'x'), "[  x]");
 }
@@ -183,7 +183,7 @@ UNIT_TEST(unknown_conversion_printed_literally)
 	CHECK_STR(fmt("[%-5q]"), "[%-5q]");
 	/* An unknown conversion takes no argument: 7 goes to %d. */
 	CHECK_STR(fmt("%q%d", 7), "%q7");
-	CHECK_STR(fmt("%hd", 7), "%hd");	/* 'h' is not supported */
+	CHECK_STR(fmt("%hd", 7), "%hd"); /* 'h' is not supported */
 	CHECK_STR(fmt("end%"), "end%");
 	CHECK_STR(fmt("end%l"), "end%l");
 }
@@ -210,7 +210,7 @@ UNIT_TEST(truncation)
 	n = mica_snprintf(buf, 5, "hello world");
 	CHECK_EQ(n, 11);
 	CHECK_STR(buf, "hell");
-	CHECK_EQ(buf[5], '#');	/* nothing written past size */
+	CHECK_EQ(buf[5], '#'); /* nothing written past size */
 
 	/* Exact fit: 5 characters + NUL in 6 bytes, nothing lost. */
 	n = mica_snprintf(buf, 6, "hello");
@@ -251,9 +251,10 @@ static void check_like_libc(const char *f, long long v, int line)
 		n_libc = snprintf(libc, sizeof(libc), f, (int)v);
 	}
 	if (n_ours != n_libc || strcmp(ours, libc) != 0) {
-		snprintf(msg, sizeof(msg), "format \"%s\" value %lld: \"%s\" (%d)"
-			 " but libc gives \"%s\" (%d)", f, v, ours, n_ours,
-			 libc, n_libc);
+		snprintf(msg, sizeof(msg),
+			 "format \"%s\" value %lld: \"%s\" (%d)"
+			 " but libc gives \"%s\" (%d)",
+			 f, v, ours, n_ours, libc, n_libc);
 		unit_fail(__FILE__, line, msg);
 	}
 }
@@ -264,17 +265,18 @@ static void check_like_libc(const char *f, long long v, int line)
 UNIT_TEST(matches_libc_on_flag_combinations)
 {
 	static const char *const int_fmts[] = {
-		"%d", "%i", "%u", "%x", "%X", "%7d", "%-7d|", "%07d",
-		"%-07d|", "%.4d", "%9.4d", "%-9.4d|", "%09.4d", "%.0d",
-		"%2d", "%08x", "%-8X|", "%.6x", "%011u", "%1u",
+	    "%d",   "%i",     "%u",    "%x",	"%X",	   "%7d",    "%-7d|",
+	    "%07d", "%-07d|", "%.4d",  "%9.4d", "%-9.4d|", "%09.4d", "%.0d",
+	    "%2d",  "%08x",   "%-8X|", "%.6x",	"%011u",   "%1u",
 	};
 	static const char *const ll_fmts[] = {
-		"%lld", "%llu", "%llx", "%llX", "%25lld", "%-25lld|",
-		"%025lld", "%.22lld", "%022llx",
+	    "%lld",	"%llu",	   "%llx",    "%llX",	 "%25lld",
+	    "%-25lld|", "%025lld", "%.22lld", "%022llx",
 	};
 	static const long long values[] = {
-		0, 1, -1, 9, 10, 42, -42, 255, 65535, 12345678,
-		INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, (long long)UINT_MAX,
+	    0,	     1,	      -1,	 9,	    10,
+	    42,	     -42,     255,	 65535,	    12345678,
+	    INT_MAX, INT_MIN, LLONG_MAX, LLONG_MIN, (long long)UINT_MAX,
 	};
 	size_t i, j;
 
