@@ -28,14 +28,7 @@ Q := @
 endif
 
 CC := gcc
-HOST# `make V=1` shows every command; by default one short line per file.
-ifeq ($(V),1)
-Q :=
-else
-Q := @
-endif
-
-CC := gcc
+HOSTCC := gcc
 PYTHON := python3
 QEMU := qemu-system-i386
 VERSION := 0.1.0
