@@ -12,9 +12,11 @@
 #include "console.h"
 #include "x86/devices.h"
 #include "x86/io.h"
+#include "wait.h"
 
 static char input_buf[CONSOLE_INPUT_SIZE];
 static unsigned input_head, input_tail; /* free-running; head - tail = used */
+static struct wait_queue input_wait = WAIT_QUEUE_INIT(input_wait, "console");
 
 void console_init(void)
 {
@@ -46,6 +48,7 @@ void console_input(char c)
 	if (input_head - input_tail == CONSOLE_INPUT_SIZE)
 		return; /* full: drop, as a real terminal would */
 	input_buf[input_head++ % CONSOLE_INPUT_SIZE] = c;
+	wake_up_one(&input_wait, 0);
 }
 
 /* The next typed character, or -1 if none is waiting. */
@@ -56,6 +59,18 @@ int console_getc_nonblock(void)
 
 	if (input_head != input_tail)
 		c = (unsigned char)input_buf[input_tail++ % CONSOLE_INPUT_SIZE];
+	irq_restore(flags);
+	return c;
+}
+
+/* The next typed character; sleeps on the console wait queue until one. */
+int console_getc(void)
+{
+	uint32_t flags = irq_save();
+	int c;
+
+	while ((c = console_getc_nonblock()) < 0)
+		sleep_on(&input_wait);
 	irq_restore(flags);
 	return c;
 }

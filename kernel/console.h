@@ -8,6 +8,7 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 void console_input(char c);
 int console_getc_nonblock(void);
+int console_getc(void);
 
 #define CONSOLE_INPUT_SIZE 256
 

@@ -10,6 +10,8 @@
 #include "console.h"
 #include "ktest.h"
 #include "panic.h"
+#include "sched.h"
+#include "task.h"
 #include "time.h"
 #include "lib/cmdline.h"
 #include "lib/printk.h"
@@ -34,7 +36,8 @@ static void banner(void)
 	       (unsigned)frame_free_count());
 	printk("loader: %s\n", boot_info.loader[0] ? boot_info.loader : "?");
 	printk("cmdline: %s\n", cmdline_raw());
-	printk("timer: %u Hz\n", hz);
+	printk("timer: %u Hz; scheduler: %s, quantum %u ticks, up to %u tasks\n",
+	       hz, policy->name, sched_quantum, max_tasks);
 	printk("In QEMU's terminal, Ctrl-A then x quits.\n");
 }
 
@@ -53,10 +56,10 @@ run_on_stack(void *stack, void (*fn)(void))
 	__builtin_unreachable();
 }
 
+static void *boot_kstack;
+
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
-	void *stack;
-
 	console_init();
 	multiboot_parse(magic, mbi_phys);
 	if (cmdline_parse(boot_info.cmdline) < 0)
@@ -66,10 +69,10 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	idt_init();
 	pic_init();
 
-	stack = kstack_alloc();
-	if (!stack)
+	boot_kstack = kstack_alloc();
+	if (!boot_kstack)
 		panic("no memory for the first kernel stack");
-	run_on_stack(stack, kmain_late);
+	run_on_stack(boot_kstack, kmain_late);
 }
 
 /* Echo typed characters until the shell (a later issue) takes over. */
@@ -77,38 +80,44 @@ static void echo_loop(void)
 {
 	printk("Type and mica echoes (input is interrupt-driven).\n> ");
 	for (;;) {
-		int c;
+		char c = console_getc(); /* sleeps until a key arrives */
 
-		cli();
-		c = console_getc_nonblock();
-		if (c < 0) {
-			sti_hlt(); /* sleep until an interrupt, then look again */
-			continue;
-		}
-		sti();
 		if (c == '\b') {
 			console_write("\b \b", 3);
 		} else {
-			char ch = c;
-
-			console_write(&ch, 1);
-			if (ch == '\n')
+			console_write(&c, 1);
+			if (c == '\n')
 				console_write("> ", 2);
 		}
 	}
 }
 
-static void kmain_late(void)
+/* pid 1: the first task. It runs the tests, or the console. */
+static void kernel_init(void *arg)
 {
 	const char *test = cmdline_get("test");
 
+	(void)arg;
+	if (test)
+		ktest_main(test);
+	echo_loop();
+}
+
+static void kmain_late(void)
+{
+	sched_init(boot_kstack); /* from here on we are the idle task */
+	tasks_init();
 	time_init(cmdline_get_int("hz", HZ_DEFAULT, HZ_MIN, HZ_MAX));
 	serial_enable_input();
 	kbd_init();
 	banner();
-	sti();
-	if (test)
-		ktest_main(test);
-	echo_loop();
-	machine_halt();
+	if (!kthread_create(kernel_init, NULL, "init"))
+		panic("cannot create the init task");
+	/*
+	 * The idle loop: sleep until an interrupt. The timer interrupt's way
+	 * out (sched_preempt_point) switches to init as soon as it is ready,
+	 * and back here whenever no task is.
+	 */
+	for (;;)
+		sti_hlt();
 }

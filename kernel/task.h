@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/list.h"
+#include "wait.h"
 
 typedef int pid_t;
 
@@ -31,7 +32,6 @@ enum task_state {
 
 #define TASK_NAME_LEN 16
 
-struct wait_queue;
 struct mm_struct;
 struct ipc_space;
 
@@ -84,7 +84,7 @@ struct task_struct {
 	struct task_struct *parent; /* who created it (init, if orphaned) */
 	struct list_head children;  /* the tasks it created */
 	struct list_head sibling;   /* its place in its parent's children */
-	struct wait_queue *child_exit; /* where the parent waits in wait() */
+	struct wait_queue child_exit; /* where this task waits for children */
 	int exit_code;
 
 	/* ---- the job queue ----------------------------------------------- */
@@ -95,6 +95,30 @@ struct task_struct {
 	void *entry_arg;
 };
 
+#define WNOHANG 1 /* task_wait: return 0 at once if no child has exited */
+
+/* The job queue: every task in the system (but idle), in creation order. */
+extern struct list_head task_list;
+extern unsigned max_tasks; /* set from memory at boot, or maxtasks= */
+
+void tasks_init(void);
 const char *task_state_name(enum task_state s);
+
+/* The one function that changes a task's state (checks and traces it). */
+void task_set_state(struct task_struct *t, enum task_state to, int why);
+
+/* Create a kernel thread running fn(arg); NULL if out of memory/pids. */
+struct task_struct *kthread_create(void (*fn)(void *), void *arg,
+				   const char *name);
+
+/* End the current task with an exit code; it stays a zombie until reaped. */
+void task_exit(int code) __attribute__((noreturn));
+
+/* Wait for a child (pid, or -1 for any) to exit and reap it. Returns its
+ * pid (and exit code in *code), 0 with WNOHANG if none has exited yet,
+ * -ECHILD if there is no such child. */
+pid_t task_wait(pid_t pid, int *code, int options);
+
+unsigned nr_tasks(void);
 
 #endif

@@ -1,10 +1,13 @@
 /*
  * time.c - kernel time: a tick counter advanced by the timer interrupt.
  *
- * The scheduler (a later issue) hangs its preemption off timer_interrupt().
+ * Each tick also drives the scheduler: accounting, timed sleeps, and the
+ * quantum that ends in a preemption (sched_tick).
  */
 #include "time.h"
+#include "sched.h"
 #include "x86/pit.h"
+#include "x86/trap.h"
 
 volatile uint32_t jiffies;
 unsigned hz = HZ_DEFAULT;
@@ -17,8 +20,8 @@ void time_init(unsigned ticks_per_second)
 
 void timer_interrupt(struct trap_frame *tf)
 {
-	(void)tf;
 	jiffies++;
+	sched_tick(trap_from_user(tf));
 }
 
 /* Round up, so that a sleep of 1 ms waits at least one tick. */

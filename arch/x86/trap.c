@@ -9,6 +9,7 @@
 #include "x86/paging.h"
 #include "lib/printk.h"
 #include "panic.h"
+#include "sched.h"
 
 static irq_handler_t irq_handlers[NR_IRQS];
 
@@ -74,6 +75,12 @@ void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NR_IRQS) {
 		irq_dispatch(tf);
+		/*
+		 * The way back to the interrupted code is the moment to
+		 * preempt it: the tick may have ended its quantum, or a wakeup
+		 * may have readied a more important task.
+		 */
+		sched_preempt_point();
 		return;
 	}
 	if (tf->vector == T_PAGE_FAULT) {

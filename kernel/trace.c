@@ -1,0 +1,58 @@
+/*
+ * trace.c - record and print scheduler events (see trace.h and
+ * docs/trace-format.md for the line format).
+ */
+#include "trace.h"
+#include "time.h"
+#include "lib/printk.h"
+#include "x86/io.h"
+
+struct trace_buffer trace_buf;
+
+static const char *const trace_reason_names[TR_NR_REASONS] = {
+	[TR_CREATE] = "create",   [TR_ADMIT] = "admit",
+	[TR_DISPATCH] = "dispatch", [TR_PREEMPT] = "preempt",
+	[TR_YIELD] = "yield",     [TR_BLOCK] = "block",
+	[TR_WAKE] = "wake",       [TR_TIMEOUT] = "timeout",
+	[TR_EXIT] = "exit",       [TR_REAP] = "reap",
+};
+
+const char *trace_reason_name(unsigned reason)
+{
+	return reason < TR_NR_REASONS ? trace_reason_names[reason] : "?";
+}
+
+/* Called with interrupts off (from task_set_state), so no lock is needed. */
+void trace_record(int pid, enum task_state from, enum task_state to,
+		  enum trace_reason reason)
+{
+	struct trace_event *e =
+		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+	e->tick = jiffies;
+	e->tsc = rdtsc();
+	e->pid = pid;
+	e->from = from;
+	e->to = to;
+	e->reason = reason;
+}
+
+/* Print the last n events (0 = all that are kept), oldest first. */
+void trace_dump(unsigned last_n)
+{
+	uint32_t flags = irq_save();
+	uint32_t head = trace_buf.head;
+	uint32_t kept = head < TRACE_SIZE ? head : TRACE_SIZE;
+	uint32_t n = last_n && last_n < kept ? last_n : kept;
+
+	printk("TRACE-BEGIN %u %u\n", n, hz);
+	for (uint32_t i = head - n; i != head; i++) {
+		const struct trace_event *e = &trace_buf.ev[i & (TRACE_SIZE - 1)];
+
+		printk("TRACE %u %llu %d %s %s %s\n", e->tick,
+		       (unsigned long long)e->tsc, e->pid,
+		       task_state_name(e->from), task_state_name(e->to),
+		       trace_reason_name(e->reason));
+	}
+	printk("TRACE-END\n");
+	irq_restore(flags);
+}
