@@ -83,8 +83,17 @@ $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
 	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o -lgcc
 	@$(PYTHON) tools/mksyms.py --check $(BUILD)/kernel.pre.elf $@
 
+# ---- user programs and the initrd ---------------------------------------
+# user/user.mk builds user/lib and every program into $(BUILD)/user/<name>;
+# tools/mkinitrd.py packs them into $(BUILD)/initrd.img (a multiboot module).
+-include user/user.mk
+
+$(BUILD)/initrd.img: $(USER_PROGS) tools/mkinitrd.py
+	@echo "  INITRD  $@"
+	$(Q)$(PYTHON) tools/mkinitrd.py -o $@ $(USER_PROGS)
+
 # ---- bootable ISO ----------------------------------------------------------
-ISO_FILES := $(BUILD)/kernel.elf boot/grub.cfg
+ISO_FILES := $(BUILD)/kernel.elf boot/grub.cfg $(if $(USER_PROGS),$(BUILD)/initrd.img)
 
 $(BUILD)/mica.iso: $(ISO_FILES)
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub

@@ -259,3 +259,8 @@ pid_t task_wait(pid_t pid, int *code, int options)
 	irq_restore(flags);
 	return ret;
 }
+
+void pid_bug(const char *why, pid_t pid)
+{
+	panic("pid allocator: %s (pid %d)", why, pid);
+}

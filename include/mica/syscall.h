@@ -1,0 +1,89 @@
+/*
+ * syscall.h - system call numbers and the structures they exchange,
+ * shared by the kernel (kernel/syscall.c, the one syscall table) and the
+ * user library (user/lib/syscall.S).
+ *
+ * The ABI: `int $0x80` with the number in EAX and up to five arguments in
+ * EBX, ECX, EDX, ESI, EDI. The result comes back in EAX: >= 0 on success,
+ * a negative errno (mica/errno.h) on failure. No other register changes.
+ */
+#ifndef MICA_SYSCALL_H
+#define MICA_SYSCALL_H
+
+#define SYS_exit 0         /* (int status) never returns */
+#define SYS_fork 1         /* () -> child pid in the parent, 0 in the child */
+#define SYS_exec 2         /* (const char *path, char *const argv[]) */
+#define SYS_spawn 3        /* (const char *path, char *const argv[]) -> pid */
+#define SYS_waitpid 4      /* (int pid, int *status, int options) -> pid */
+#define SYS_getpid 5       /* () -> pid */
+#define SYS_getppid 6      /* () -> parent's pid */
+#define SYS_yield 7        /* () -> 0 */
+#define SYS_sleep 8        /* (unsigned ms) -> 0 */
+#define SYS_uptime 9       /* () -> milliseconds since boot */
+#define SYS_write 10       /* (int fd, const void *buf, unsigned n) -> n */
+#define SYS_read 11        /* (int fd, void *buf, unsigned n) -> n, 0 = EOF */
+#define SYS_open 12        /* (const char *path, int flags) -> fd */
+#define SYS_close 13       /* (int fd) -> 0 */
+#define SYS_readdir 14     /* (unsigned index, struct mica_dirent *) -> 1/0 */
+#define SYS_sbrk 15        /* (int increment) -> old break */
+#define SYS_kill 16        /* (int pid) -> 0 */
+#define SYS_kill_tree 17   /* (int pid) -> number of tasks killed */
+#define SYS_setpriority 18 /* (int pid, int prio) -> 0; pid 0 = self */
+#define SYS_getpriority 19 /* (int pid) -> prio; pid 0 = self */
+#define SYS_ps 20          /* (struct mica_task_info *, unsigned max) -> n */
+#define SYS_memstat 21     /* (struct mica_memstat *) -> 0 */
+#define SYS_poweroff 22    /* (int code) leaves QEMU (test mode) */
+#define SYS_trace 23       /* (unsigned last_n) dumps the trace */
+#define NR_SYSCALLS 24
+
+#define MICA_NAME_MAX 32    /* file names in the initrd */
+#define MICA_ARG_MAX 32     /* exec: at most this many arguments */
+#define MICA_ARGLEN_MAX 4096 /* exec: at most this many bytes of them */
+
+/* readdir: one file of the initrd. */
+struct mica_dirent {
+	char name[MICA_NAME_MAX];
+	unsigned size;
+};
+
+/* ps: a snapshot of one task (SYS_ps fills an array of these). */
+struct mica_task_info {
+	int pid, ppid;
+	int state;    /* enum task_state: 0 NEW .. 4 TERMINATED */
+	int prio, static_prio;
+	unsigned utime, stime; /* ticks */
+	unsigned nvcsw, nivcsw;
+	char name[16];
+	char wait[16]; /* the wait queue it sleeps on, or "" */
+	char policy[8];
+};
+
+/* memstat: counters that leak tests compare before and after. */
+struct mica_memstat {
+	unsigned free_frames;
+	unsigned heap_bytes;
+	unsigned tasks;
+	unsigned kstacks;
+	unsigned ports;
+	unsigned messages;
+};
+
+/* wait status, as POSIX encodes it: exit code, or the fault that killed. */
+#define WNOHANG 1
+#define WIFEXITED(s) (((s)&0x7f) == 0)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s) (((s)&0x7f) != 0)
+#define WTERMSIG(s) ((s)&0x7f)
+
+/* Why a task was killed (WTERMSIG), numbered as the Linux signals are. */
+#define SIGILL 4     /* invalid opcode */
+#define SIGTRAP 5    /* breakpoint */
+#define SIGFPE 8     /* divide error */
+#define SIGKILL 9    /* kill() */
+#define SIGSEGV 11   /* page fault or general protection fault */
+#define SIGSTKFLT 16 /* user stack overflow (hit the guard gap) */
+#define SIGXCPU 24   /* CPU-time limit exceeded */
+
+#define O_RDONLY 0
+
+#endif

@@ -1,0 +1,3 @@
+#include "sched_policy.h"
+const struct sched_policy sched_prio = {.name = "prio-tmp"};
+const struct sched_policy sched_mlfq = {.name = "mlfq-tmp"};
