@@ -36,7 +36,10 @@ VERSION := 0.1.0
 # ---- kernel --------------------------------------------------------------
 # -ffreestanding: no hosted libc; -mgeneral-regs-only: the kernel never
 # touches FPU/SSE state, so a trap or a switch need not save it.
-KCFLAGS := -m32 -std=gnu11 -ffreestanding -fno-pie -fno-pic \
+# -nostdinc: the host's C library headers are not the kernel's; only
+# gcc's own freestanding headers (stdint.h, stdarg.h, ...) are allowed.
+KCFLAGS := -m32 -std=gnu11 -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -m32 -print-file-name=include) -fno-pie -fno-pic \
 	-fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only \
 	-fno-strict-aliasing -g $(OPT) -Wall -Wextra -Werror \
 	-Ikernel -Iarch -Iinclude -DMICA_VERSION='"$(VERSION)"' -MMD -MP
@@ -49,7 +52,7 @@ KSRCS := $(wildcard boot/*.S) $(wildcard arch/x86/*.S) \
 	$(wildcard kernel/*/*.c) $(wildcard tests/ktest/*.c)
 KOBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KSRCS)))
 
-all: $(BUILD)/kernel.elf $(BUILD)/mica.iso
+all: $(BUILD)/kernel.elf $(BUILD)/mica.iso $(if $(USER_PROGS),$(BUILD)/initrd.img)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -99,6 +102,7 @@ $(BUILD)/mica.iso: $(ISO_FILES)
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/kernel.elf $(BUILD)/iso/boot/kernel.elf
 	cp boot/grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
+	$(if $(USER_PROGS),cp $(BUILD)/initrd.img $(BUILD)/iso/boot/initrd.img)
 	@echo "  ISO     $@"
 	$(Q)grub-mkrescue -o $@ $(BUILD)/iso 2> $(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
@@ -123,7 +127,8 @@ run: deps-check all
 # Boot without GRUB (faster): QEMU loads the multiboot ELF itself.
 run-kernel: deps-check $(BUILD)/kernel.elf
 	$(QEMU) $(QEMU_COMMON) $(QEMU_DISPLAY) $(QEMU_GDB) \
-		-kernel $(BUILD)/kernel.elf -append "$(CMDLINE)"
+		-kernel $(BUILD)/kernel.elf -append "$(CMDLINE)" \
+		$(if $(USER_PROGS),-initrd $(BUILD)/initrd.img)
 
 # ---- host unit tests -----------------------------------------------------
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \

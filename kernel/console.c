@@ -63,14 +63,21 @@ int console_getc_nonblock(void)
 	return c;
 }
 
-/* The next typed character; sleeps on the console wait queue until one. */
+/* The next typed character, sleeping on the console wait queue until one
+ * arrives; or -EINTR if the task is killed while it waits. */
 int console_getc(void)
 {
 	uint32_t flags = irq_save();
 	int c;
 
-	while ((c = console_getc_nonblock()) < 0)
-		sleep_on(&input_wait);
+	while ((c = console_getc_nonblock()) < 0) {
+		int err = sleep_on(&input_wait);
+
+		if (err < 0) {
+			c = err; /* -EINTR: the task was killed while waiting */
+			break;
+		}
+	}
 	irq_restore(flags);
 	return c;
 }

@@ -10,6 +10,10 @@
 #include "console.h"
 #include "ktest.h"
 #include "panic.h"
+#include "file.h"
+#include "proc.h"
+#include "lib/string.h"
+#include <mica/syscall.h>
 #include "sched.h"
 #include "task.h"
 #include "time.h"
@@ -92,14 +96,44 @@ static void echo_loop(void)
 	}
 }
 
-/* pid 1: the first task. It runs the tests, or the console. */
+/* Build init's argv: "init", or "init test <names>" for utest=<names>. */
+static int init_args(const char *argv[], int max)
+{
+	static char names[BOOT_CMDLINE_MAX];
+	const char *utest = cmdline_get("utest");
+	int argc = 0;
+
+	argv[argc++] = "init";
+	if (!utest)
+		return argc;
+	argv[argc++] = "test";
+	strlcpy(names, utest, sizeof names);
+	for (char *p = names; *p && argc < max;) {
+		argv[argc++] = p; /* names are separated by commas */
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	return argc;
+}
+
+/*
+ * pid 1: the first task. With test= it runs in-kernel tests; otherwise it
+ * becomes the user program `init` from the initrd (which starts the
+ * shell), or, with no initrd, echoes the console.
+ */
 static void kernel_init(void *arg)
 {
 	const char *test = cmdline_get("test");
+	const char *argv[MICA_ARG_MAX];
+	int err;
 
 	(void)arg;
 	if (test)
 		ktest_main(test);
+	err = proc_start_init(init_args(argv, MICA_ARG_MAX), argv);
+	printk("init: cannot start /init from the initrd (error %d)\n", err);
 	echo_loop();
 }
 
@@ -111,6 +145,7 @@ static void kmain_late(void)
 	serial_enable_input();
 	kbd_init();
 	banner();
+	files_init();
 	if (!kthread_create(kernel_init, NULL, "init"))
 		panic("cannot create the init task");
 	/*

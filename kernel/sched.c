@@ -19,6 +19,7 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/kstack.h"
+#include "mm/vm.h"
 #include "x86/io.h"
 #include "x86/segment.h"
 
@@ -105,6 +106,14 @@ void sched_init(void *boot_stack)
 void context_switch(struct task_struct *prev, struct task_struct *next)
 {
 	tss_set_kernel_stack((uint32_t)next->kstack + KSTACK_SIZE);
+	/*
+	 * A kernel thread has no user memory and runs on whatever page
+	 * directory is loaded (the kernel half is the same in all), so only
+	 * a switch to a different user address space reloads CR3 (and
+	 * flushes the TLB's user entries).
+	 */
+	if (next->mm && next->mm != prev->mm)
+		mm_activate(next->mm);
 	switch_to(prev, next);
 }
 

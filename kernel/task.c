@@ -10,6 +10,9 @@
 
 #include "task.h"
 #include "pid.h"
+#include "proc.h"
+#include "uaccess.h"
+#include <mica/syscall.h>
 #include "sched.h"
 #include "trace.h"
 #include "panic.h"
@@ -89,7 +92,7 @@ unsigned nr_tasks(void)
 }
 
 /* A new task in state NEW, child of current; NULL if out of resources. */
-static struct task_struct *task_alloc(const char *name)
+struct task_struct *task_create(const char *name)
 {
 	struct task_struct *t;
 	uint32_t flags;
@@ -132,13 +135,22 @@ static struct task_struct *task_alloc(const char *name)
 /* Free a zombie's PCB, kernel stack and pid. Interrupts are off. */
 static void task_free(struct task_struct *t)
 {
-	trace_record(t->pid, TASK_TERMINATED, TASK_TERMINATED, TR_REAP);
+	trace_record(t->pid, t->state, t->state, TR_REAP);
 	list_del(&t->sibling);
 	list_del(&t->tasks);
 	pid_free(t->pid);
 	task_count--;
 	kstack_free(t->kstack);
 	kfree(t);
+}
+
+void task_destroy_new(struct task_struct *t)
+{
+	uint32_t flags = irq_save();
+
+	assert(t->state == TASK_NEW);
+	task_free(t);
+	irq_restore(flags);
 }
 
 extern void task_trampoline(void);
@@ -172,7 +184,7 @@ void task_start(void)
 struct task_struct *kthread_create(void (*fn)(void *), void *arg,
 				   const char *name)
 {
-	struct task_struct *t = task_alloc(name);
+	struct task_struct *t = task_create(name);
 
 	if (!t)
 		return NULL;
@@ -207,6 +219,7 @@ void task_exit(int code)
 	if (t == idle_task || t->pid == 1)
 		panic("%s (pid %d) tried to exit", t->name, t->pid);
 	t->exit_code = code;
+	proc_release(t); /* a zombie keeps only its PCB and kernel stack */
 	reparent_children(t);
 	task_set_state(t, TASK_TERMINATED, TR_EXIT);
 	sched_retire(t);
@@ -254,7 +267,10 @@ pid_t task_wait(pid_t pid, int *code, int options)
 			ret = 0;
 			break;
 		}
-		sleep_on(&current->child_exit);
+		if (sleep_on(&current->child_exit) == -EINTR) {
+			ret = -EINTR; /* killed while waiting */
+			break;
+		}
 	}
 	irq_restore(flags);
 	return ret;
@@ -263,4 +279,97 @@ pid_t task_wait(pid_t pid, int *code, int options)
 void pid_bug(const char *why, pid_t pid)
 {
 	panic("pid allocator: %s (pid %d)", why, pid);
+}
+
+/*
+ * Killing: the victim is marked, and woken if it sleeps; it then exits by
+ * itself on its way back to user mode (trap_dispatch), so TERMINATED is
+ * still reached only from RUNNING. Kernel threads and init cannot be
+ * killed.
+ */
+int task_kill(struct task_struct *t, int reason)
+{
+	uint32_t flags;
+
+	if (!t || t == idle_task)
+		return -ESRCH;
+	if (!t->mm || t->pid == 1)
+		return -EPERM;
+	flags = irq_save();
+	if (t->state != TASK_TERMINATED && !t->killed) {
+		t->killed = reason;
+		if (t->state == TASK_WAITING)
+			wake_up_task(t, -EINTR);
+	}
+	irq_restore(flags);
+	return 0;
+}
+
+/* Depth first, without recursion: the tree may be deep. */
+int task_kill_tree(struct task_struct *root)
+{
+	struct task_struct *t = root;
+	int killed = 0;
+	uint32_t flags;
+
+	if (!root || root == idle_task)
+		return -ESRCH;
+	if (!root->mm || root->pid == 1 || root == current)
+		return -EPERM;
+	flags = irq_save();
+	for (;;) {
+		if (task_kill(t, SIGKILL) == 0)
+			killed++;
+		if (!list_empty(&t->children)) { /* go down */
+			t = list_first_entry(&t->children, struct task_struct,
+					     sibling);
+			continue;
+		}
+		/* go right, or up until there is a right */
+		while (t != root &&
+		       list_is_last(&t->sibling, &t->parent->children))
+			t = t->parent;
+		if (t == root)
+			break;
+		t = list_next_entry(t, sibling);
+	}
+	irq_restore(flags);
+	return killed;
+}
+
+long task_snapshot(struct mica_task_info *ubuf, unsigned max)
+{
+	struct mica_task_info info;
+	struct task_struct *t;
+	unsigned n = 0;
+	uint32_t flags = irq_save();
+
+	list_for_each_entry(t, &task_list, tasks)
+	{
+		if (n == max)
+			break;
+		memset(&info, 0, sizeof info);
+		info.pid = t->pid;
+		info.ppid = t->parent ? t->parent->pid : 0;
+		info.state = t->state;
+		info.prio = t->prio;
+		info.static_prio = t->static_prio;
+		info.utime = t->utime;
+		info.stime = t->stime;
+		info.nvcsw = t->nvcsw;
+		info.nivcsw = t->nivcsw;
+		strlcpy(info.name, t->name, sizeof info.name);
+		if (t->state == TASK_WAITING && t->waiting_on)
+			strlcpy(info.wait, t->waiting_on->name,
+				sizeof info.wait);
+		strlcpy(info.policy, policy->name, sizeof info.policy);
+		/* copy_to_user may fault a page in; that cannot sleep here */
+		if (copy_to_user(&ubuf[n], &info, sizeof info) < 0) {
+			irq_restore(flags);
+			return -EFAULT;
+		}
+		n++;
+	}
+	irq_restore(flags);
+	return n;
 }

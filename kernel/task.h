@@ -33,6 +33,7 @@ enum task_state {
 #define TASK_NAME_LEN 16
 
 struct mm_struct;
+struct files_struct;
 struct ipc_space;
 
 struct task_struct {
@@ -78,14 +79,16 @@ struct task_struct {
 	struct list_head timer_link; /* its place on the sleep queue */
 
 	/* ---- I/O and IPC status ------------------------------------------ */
-	struct ipc_space *ipc; /* the port name space (ports issue) */
+	struct files_struct *files; /* open files (kernel/file.c) */
+	struct ipc_space *ipc;      /* the port name space (ports issue) */
 
 	/* ---- family ------------------------------------------------------ */
 	struct task_struct *parent; /* who created it (init, if orphaned) */
 	struct list_head children;  /* the tasks it created */
 	struct list_head sibling;   /* its place in its parent's children */
 	struct wait_queue child_exit; /* where this task waits for children */
-	int exit_code;
+	int exit_code; /* wait status: exit code << 8, or the kill reason */
+	int killed;    /* a pending kill: the reason it will die with */
 
 	/* ---- the job queue ----------------------------------------------- */
 	struct list_head tasks; /* every task in the system, in pid order */
@@ -107,6 +110,12 @@ const char *task_state_name(enum task_state s);
 /* The one function that changes a task's state (checks and traces it). */
 void task_set_state(struct task_struct *t, enum task_state to, int why);
 
+/* A new task in state NEW, child of current (or NULL: no memory/pids).
+ * The caller sets up its stack, then hands it to sched_admit(). */
+struct task_struct *task_create(const char *name);
+/* Undo task_create for a task that never ran. */
+void task_destroy_new(struct task_struct *t);
+
 /* Create a kernel thread running fn(arg); NULL if out of memory/pids. */
 struct task_struct *kthread_create(void (*fn)(void *), void *arg,
 				   const char *name);
@@ -120,5 +129,14 @@ void task_exit(int code) __attribute__((noreturn));
 pid_t task_wait(pid_t pid, int *code, int options);
 
 unsigned nr_tasks(void);
+
+/* Ask t to die with status `reason` (it exits when it next runs). */
+int task_kill(struct task_struct *t, int reason);
+/* Kill t and all its descendants (cascading termination). */
+int task_kill_tree(struct task_struct *t);
+
+struct mica_task_info;
+/* Copy a snapshot of up to max tasks to user memory; returns how many. */
+long task_snapshot(struct mica_task_info *ubuf, unsigned max);
 
 #endif

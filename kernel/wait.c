@@ -44,7 +44,7 @@ static void timer_add(struct task_struct *t, uint32_t ticks)
 }
 
 /* Take t off its wait queue and timer, and make it READY. */
-static void task_wake(struct task_struct *t, int reason)
+void wake_up_task(struct task_struct *t, int reason)
 {
 	if (t->waiting_on) {
 		list_del_init(&t->wait_link);
@@ -64,6 +64,10 @@ static int sleep_common(struct wait_queue *wq, uint32_t ticks, bool timed)
 	struct task_struct *t = current;
 
 	assert(t != idle_task); /* idle must always be able to run */
+	if (t->killed) {
+		irq_restore(flags);
+		return -EINTR; /* a killed task does not start a new wait */
+	}
 	t->wake_reason = 0;
 	t->waiting_on = wq;
 	list_add_tail(&t->wait_link, &wq->sleepers);
@@ -91,7 +95,7 @@ int wake_up_one(struct wait_queue *wq, int reason)
 	int n = 0;
 
 	if (!list_empty(&wq->sleepers)) {
-		task_wake(list_first_entry(&wq->sleepers, struct task_struct,
+		wake_up_task(list_first_entry(&wq->sleepers, struct task_struct,
 					   wait_link),
 			  reason);
 		n = 1;
@@ -106,7 +110,7 @@ int wake_up_all(struct wait_queue *wq, int reason)
 	int n = 0;
 
 	while (!list_empty(&wq->sleepers)) {
-		task_wake(list_first_entry(&wq->sleepers, struct task_struct,
+		wake_up_task(list_first_entry(&wq->sleepers, struct task_struct,
 					   wait_link),
 			  reason);
 		n++;
@@ -132,7 +136,7 @@ void timers_tick(uint32_t now)
 
 		if (time_after(t->wake_tick, now))
 			break;
-		task_wake(t, -ETIMEDOUT);
+		wake_up_task(t, -ETIMEDOUT);
 	}
 }
 

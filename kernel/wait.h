@@ -44,6 +44,9 @@ int sleep_on_timeout(struct wait_queue *wq, uint32_t ticks);
 int wake_up_one(struct wait_queue *wq, int reason);
 int wake_up_all(struct wait_queue *wq, int reason);
 
+/* Wake one particular sleeping task, taking it off its queue and timer. */
+void wake_up_task(struct task_struct *t, int reason);
+
 /* Sleep for ms milliseconds (at least one tick for ms > 0). */
 void sleep_ms(uint32_t ms);
 

@@ -103,3 +103,12 @@ trap_return:				# a new task's first return also lands here
 	popal
 	addl	$8, %esp		# ... drop the vector and the error code ...
 	iret				# ... and let the CPU restore eip, cs, eflags
+
+/*
+ * void user_enter(struct trap_frame *tf): start running user code for
+ * the first time, by pretending to return from a trap with frame *tf.
+ */
+	.global user_enter
+user_enter:
+	movl	4(%esp), %esp		# the frame becomes the stack ...
+	jmp	trap_return		# ... and trap_return pops it into ring 3

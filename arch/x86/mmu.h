@@ -41,10 +41,10 @@
 #define CR4_PGE 0x00000080 /* global pages */
 
 /* Page-fault error code bits. */
-#define PF_P 0x1  /* 0: page not present, 1: protection */
-#define PF_W 0x2  /* the access was a write */
-#define PF_U 0x4  /* the access came from ring 3 */
-#define PF_I 0x10 /* the access was an instruction fetch */
+#define PFE_P 0x1  /* 0: page not present, 1: protection */
+#define PFE_W 0x2  /* the access was a write */
+#define PFE_U 0x4  /* the access came from ring 3 */
+#define PFE_I 0x10 /* the access was an instruction fetch */
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>

@@ -107,6 +107,6 @@ void page_fault(struct trap_frame *tf)
 			   "at %p",
 			   (void *)addr);
 	panic_trap(tf, "page fault in the kernel at %p: %s %s", (void *)addr,
-		   tf->error & PF_W ? "write to" : "read from",
-		   tf->error & PF_P ? "a protected page" : "an unmapped page");
+		   tf->error & PFE_W ? "write to" : "read from",
+		   tf->error & PFE_P ? "a protected page" : "an unmapped page");
 }

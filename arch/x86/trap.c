@@ -10,6 +10,11 @@
 #include "lib/printk.h"
 #include "panic.h"
 #include "sched.h"
+#include "syscall.h"
+#include "proc.h"
+#include "task.h"
+#include "mm/vm.h"
+#include <mica/syscall.h>
 
 static irq_handler_t irq_handlers[NR_IRQS];
 
@@ -71,23 +76,73 @@ static void irq_dispatch(struct trap_frame *tf)
 		irq_handlers[irq](tf);
 }
 
+/* What a fault in user mode kills the task with (its wait status). */
+static int fault_reason(uint32_t vector)
+{
+	switch (vector) {
+	case T_DIVIDE:
+		return SIGFPE;
+	case T_INVALID_OP:
+		return SIGILL;
+	case T_BREAKPOINT:
+		return SIGTRAP;
+	default:
+		return SIGSEGV; /* page faults, protection faults, the rest */
+	}
+}
+
+static void user_page_fault(struct trap_frame *tf)
+{
+	uint32_t addr = read_cr2();
+	enum vm_fault why = mm_fault_in(current->mm, addr, tf->error & PFE_W);
+
+	if (why == VM_OK)
+		return; /* a stack page or a copy-on-write copy: go on */
+	if (why == VM_STACK_OVF)
+		proc_fault(tf, SIGSTKFLT, "stack overflow", addr);
+	if (why == VM_NOMEM)
+		proc_fault(tf, SIGSEGV, "page fault: out of memory", addr);
+	proc_fault(tf, SIGSEGV,
+		   tf->error & PFE_I   ? "page fault: execute"
+		   : tf->error & PFE_W ? "page fault: write"
+				       : "page fault: read",
+		   addr);
+}
+
+/* A fault in ring 3 is the task's problem, never the kernel's. */
+static void user_fault(struct trap_frame *tf)
+{
+	if (tf->vector == T_PAGE_FAULT) {
+		user_page_fault(tf);
+		return;
+	}
+	proc_fault(tf, fault_reason(tf->vector), trap_name(tf->vector),
+		   tf->eip);
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NR_IRQS) {
+	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + NR_IRQS)
 		irq_dispatch(tf);
-		/*
-		 * The way back to the interrupted code is the moment to
-		 * preempt it: the tick may have ended its quantum, or a wakeup
-		 * may have readied a more important task.
-		 */
-		sched_preempt_point();
-		return;
-	}
-	if (tf->vector == T_PAGE_FAULT) {
+	else if (tf->vector == T_SYSCALL)
+		syscall_dispatch(tf);
+	else if (trap_from_user(tf))
+		user_fault(tf);
+	else if (tf->vector == T_PAGE_FAULT)
 		page_fault(tf);
-		return;
-	}
-	panic_trap(tf, "unhandled %s in the kernel", trap_name(tf->vector));
+	else
+		panic_trap(tf, "unhandled %s in the kernel",
+			   trap_name(tf->vector));
+
+	/*
+	 * The way back to the interrupted code is the moment to preempt it:
+	 * the tick may have ended its quantum, or a wakeup may have readied
+	 * a more important task. And a task that was killed dies here,
+	 * before it runs another user instruction.
+	 */
+	sched_preempt_point();
+	if (trap_from_user(tf) && current->killed)
+		task_exit(current->killed);
 }
 
 void trap_dump(const struct trap_frame *tf)

@@ -129,6 +129,12 @@ static inline bool list_empty(const struct list_head *head)
 }
 
 /* True if the list holds exactly one entry. */
+static inline bool list_is_last(const struct list_head *entry,
+				const struct list_head *head)
+{
+	return entry->next == head;
+}
+
 static inline bool list_is_singular(const struct list_head *head)
 {
 	return !list_empty(head) && head->next == head->prev;

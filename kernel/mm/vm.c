@@ -1,0 +1,310 @@
+/*
+ * vm.c - user address spaces (see vm.h for the layout).
+ *
+ * Three mechanisms live here, and each is used from exactly one place:
+ *  - demand paging of the stack: the first touch of a stack page maps it;
+ *  - copy-on-write after fork: parent and child share every frame
+ *    read-only, and the first write to a shared frame copies it;
+ *  - copy-in/copy-out: the kernel reaches user memory by walking the page
+ *    tables itself, never by touching a user address, so a bad pointer
+ *    from a system call becomes -EFAULT instead of a kernel page fault.
+ */
+#include "mm/vm.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "x86/io.h"
+#include "x86/paging.h"
+#include "lib/string.h"
+#include <mica/errno.h>
+
+#define USER_PDES (USER_TOP >> PGDIR_SHIFT) /* 768 directory entries */
+
+struct mm_struct *mm_create(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof *mm);
+	phys_addr_t pa;
+
+	if (!mm)
+		return NULL;
+	pa = frame_alloc();
+	if (!pa) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->pgdir = phys_to_virt(pa);
+	memset(mm->pgdir, 0, USER_PDES * sizeof(pde_t));
+	/* The kernel half: the same entries, hence the same page tables. */
+	memcpy(mm->pgdir + USER_PDES, kernel_pgdir + USER_PDES,
+	       (1024 - USER_PDES) * sizeof(pde_t));
+	return mm;
+}
+
+/* The PTE for va, allocating its page table if create; NULL if none. */
+static pte_t *mm_pte(struct mm_struct *mm, uintptr_t va, bool create)
+{
+	pde_t *pde = &mm->pgdir[PDX(va)];
+
+	if (!(*pde & PTE_P)) {
+		phys_addr_t pa;
+
+		if (!create)
+			return NULL;
+		pa = frame_alloc();
+		if (!pa)
+			return NULL;
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		/* Permissions are decided per page, so the directory allows all. */
+		*pde = pa | PTE_P | PTE_W | PTE_U;
+	}
+	return (pte_t *)phys_to_virt(PTE_ADDR(*pde)) + PTX(va);
+}
+
+void mm_destroy(struct mm_struct *mm)
+{
+	for (unsigned d = 0; d < USER_PDES; d++) {
+		pte_t *pt;
+
+		if (!(mm->pgdir[d] & PTE_P))
+			continue;
+		pt = phys_to_virt(PTE_ADDR(mm->pgdir[d]));
+		for (unsigned i = 0; i < 1024; i++)
+			if (pt[i] & PTE_P)
+				frame_free(PTE_ADDR(pt[i])); /* shared: unref */
+		frame_free(PTE_ADDR(mm->pgdir[d]));
+	}
+	frame_free(virt_to_phys(mm->pgdir));
+	kfree(mm);
+}
+
+void mm_activate(struct mm_struct *mm)
+{
+	write_cr3(virt_to_phys(mm->pgdir));
+}
+
+int mm_add_region(struct mm_struct *mm, uintptr_t start, uintptr_t end,
+		  bool writable, const char *name)
+{
+	struct vm_region *r;
+
+	if (mm->nregions == MM_MAX_REGIONS)
+		return -ENOMEM;
+	r = &mm->regions[mm->nregions++];
+	r->start = start;
+	r->end = end;
+	r->writable = writable;
+	r->name = name;
+	return 0;
+}
+
+static int map_new_page(struct mm_struct *mm, uintptr_t va, bool writable)
+{
+	pte_t *pte = mm_pte(mm, va, true);
+	phys_addr_t pa;
+
+	if (!pte)
+		return -ENOMEM;
+	pa = frame_alloc();
+	if (!pa)
+		return -ENOMEM;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	*pte = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
+	mm->pages++;
+	return 0;
+}
+
+/* Map fresh zeroed pages over [start, end). On failure the caller
+ * destroys the mm, which frees what was mapped so far. */
+int mm_map_zeroed(struct mm_struct *mm, uintptr_t start, uintptr_t end,
+		  bool writable)
+{
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = mm_pte(mm, va, false);
+
+		if (pte && (*pte & PTE_P))
+			continue; /* two ELF segments may share a page */
+		if (map_new_page(mm, va, writable) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void mm_protect(struct mm_struct *mm, uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = mm_pte(mm, va, false);
+
+		if (pte)
+			*pte &= ~PTE_W;
+	}
+}
+
+/*
+ * fork's copy: new page tables, the same frames. Writable pages become
+ * read-only and copy-on-write in *both* address spaces, since either may
+ * write first; read-only pages (text) are simply shared.
+ */
+static int copy_page_table(struct mm_struct *child, pte_t *pt, unsigned d)
+{
+	for (unsigned i = 0; i < 1024; i++) {
+		uintptr_t va = ((uintptr_t)d << PGDIR_SHIFT) | (i << PAGE_SHIFT);
+		pte_t *cpte;
+
+		if (!(pt[i] & PTE_P))
+			continue;
+		cpte = mm_pte(child, va, true);
+		if (!cpte)
+			return -ENOMEM;
+		if (pt[i] & (PTE_W | PTE_COW))
+			pt[i] = (pt[i] & ~PTE_W) | PTE_COW;
+		*cpte = pt[i];
+		frame_ref(PTE_ADDR(pt[i]));
+		child->pages++;
+	}
+	return 0;
+}
+
+struct mm_struct *mm_fork(struct mm_struct *parent)
+{
+	struct mm_struct *child = mm_create();
+
+	if (!child)
+		return NULL;
+	memcpy(child->regions, parent->regions, sizeof parent->regions);
+	child->nregions = parent->nregions;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	for (unsigned d = 0; d < USER_PDES; d++) {
+		if (!(parent->pgdir[d] & PTE_P))
+			continue;
+		if (copy_page_table(child, phys_to_virt(PTE_ADDR(
+						   parent->pgdir[d])),
+				    d) < 0) {
+			mm_destroy(child);
+			child = NULL;
+			break;
+		}
+	}
+	/* The parent's TLB may still hold its pages as writable: flush. */
+	write_cr3(read_cr3());
+	return child;
+}
+
+/* The first write to a shared page: give the writer its own copy. */
+static enum vm_fault break_cow(pte_t *pte, uintptr_t va)
+{
+	phys_addr_t old = PTE_ADDR(*pte), copy;
+
+	if (frame_refcount(old) == 1) {
+		/* The other sharers are gone: the page is ours alone. */
+		*pte = (*pte | PTE_W) & ~PTE_COW;
+	} else {
+		copy = frame_alloc();
+		if (!copy)
+			return VM_NOMEM;
+		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+		*pte = copy | PTE_P | PTE_U | PTE_W;
+		frame_free(old);
+	}
+	invlpg(va);
+	return VM_OK;
+}
+
+enum vm_fault mm_fault_in(struct mm_struct *mm, uintptr_t va, bool write)
+{
+	pte_t *pte;
+
+	if (!mm || va >= USER_TOP)
+		return VM_SEGV;
+	va &= PAGE_MASK;
+	pte = mm_pte(mm, va, false);
+	if (pte && (*pte & PTE_P)) {
+		if (!write || (*pte & PTE_W))
+			return VM_OK;
+		return (*pte & PTE_COW) ? break_cow(pte, va) : VM_SEGV;
+	}
+	if (va >= USER_STACK_LIMIT && va < USER_STACK_TOP)
+		return map_new_page(mm, va, true) ? VM_NOMEM : VM_OK;
+	if (va >= USER_STACK_LIMIT - USER_STACK_GUARD && va < USER_STACK_LIMIT)
+		return VM_STACK_OVF;
+	/* Text, data and heap pages are all mapped when they are created. */
+	return VM_SEGV;
+}
+
+/* The kernel address of user address va, faulting it in; NULL if bad. */
+static uint8_t *user_page(struct mm_struct *mm, uintptr_t va, bool write)
+{
+	if (mm_fault_in(mm, va, write) != VM_OK)
+		return NULL;
+	return (uint8_t *)phys_to_virt(PTE_ADDR(*mm_pte(mm, va, false))) +
+	       (va & (PAGE_SIZE - 1));
+}
+
+/* Copy n bytes between kernel buf and user va, one page at a time. */
+static int mm_copy(struct mm_struct *mm, uintptr_t va, void *buf, size_t n,
+		   bool to_user)
+{
+	uint8_t *k = buf;
+
+	if (va >= USER_TOP || n > USER_TOP - va)
+		return -EFAULT; /* reaches into the kernel, or wraps */
+	while (n > 0) {
+		size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		uint8_t *u = user_page(mm, va, to_user);
+
+		if (!u)
+			return -EFAULT;
+		if (chunk > n)
+			chunk = n;
+		if (to_user)
+			memcpy(u, k, chunk);
+		else
+			memcpy(k, u, chunk);
+		va += chunk;
+		k += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src, size_t n)
+{
+	return mm_copy(mm, va, (void *)src, n, true);
+}
+
+int mm_copy_in(struct mm_struct *mm, void *dst, uintptr_t va, size_t n)
+{
+	return mm_copy(mm, va, dst, n, false);
+}
+
+static void unmap_range(struct mm_struct *mm, uintptr_t start, uintptr_t end)
+{
+	for (uintptr_t va = start; va < end; va += PAGE_SIZE) {
+		pte_t *pte = mm_pte(mm, va, false);
+
+		if (pte && (*pte & PTE_P)) {
+			frame_free(PTE_ADDR(*pte));
+			*pte = 0;
+			invlpg(va);
+			mm->pages--;
+		}
+	}
+}
+
+long mm_sbrk(struct mm_struct *mm, long incr)
+{
+	uintptr_t old = mm->brk, new = old + incr;
+	uintptr_t old_top = PAGE_ALIGN_UP(old), new_top;
+
+	if ((incr > 0 && (new < old || new > USER_HEAP_LIMIT)) ||
+	    (incr < 0 && (new > old || new < mm->brk_start)))
+		return -ENOMEM;
+	new_top = PAGE_ALIGN_UP(new);
+	if (new_top > old_top && mm_map_zeroed(mm, old_top, new_top, true)) {
+		unmap_range(mm, old_top, new_top); /* undo a partial growth */
+		return -ENOMEM;
+	}
+	if (new_top < old_top)
+		unmap_range(mm, new_top, old_top);
+	mm->brk = new;
+	return (long)old;
+}

@@ -1,0 +1,84 @@
+/*
+ * vm.h - user address spaces: struct mm_struct.
+ *
+ * The textbook's "memory-management information" in the PCB. Each user
+ * task has its own page directory; the kernel half (0xC0000000 and up) is
+ * the same in all of them (arch/x86/paging.c). The user half holds:
+ *
+ *   0xBFFFF000  USER_STACK_TOP   stack, grows down on demand ...
+ *               ...              ... to at most USER_STACK_MAX
+ *               guard gap        never mapped: touching it = stack overflow
+ *               ...
+ *               brk              heap (sbrk), grows up
+ *               brk_start
+ *               data, bss        from the ELF file (writable)
+ *   0x08048000  text, rodata     from the ELF file (read-only)
+ *   0x00000000  page 0           never mapped, so NULL faults
+ */
+#ifndef MICA_MM_VM_H
+#define MICA_MM_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "x86/mmu.h"
+
+#define USER_STACK_TOP 0xBFFFF000u
+#define USER_STACK_MAX (1u << 20)    /* 1 MiB */
+#define USER_STACK_GUARD (64u << 10) /* 64 KiB gap that is never mapped */
+#define USER_STACK_LIMIT (USER_STACK_TOP - USER_STACK_MAX)
+#define USER_HEAP_LIMIT (USER_STACK_LIMIT - USER_STACK_GUARD)
+
+#define MM_MAX_REGIONS 10
+
+struct vm_region {
+	uintptr_t start, end; /* page-aligned, [start, end) */
+	bool writable;
+	const char *name; /* "text", "data", "heap", "stack" */
+};
+
+struct mm_struct {
+	pde_t *pgdir; /* the page directory (kernel virtual address) */
+	struct vm_region regions[MM_MAX_REGIONS];
+	int nregions;
+	uintptr_t brk_start, brk; /* the heap is [brk_start, brk) */
+	unsigned pages;           /* user pages mapped (resident) */
+};
+
+/* Why a user access failed (mm_fault_in), for the kill status. */
+enum vm_fault {
+	VM_OK = 0,
+	VM_SEGV = 1,      /* no mapping there, or not allowed */
+	VM_STACK_OVF = 2, /* the stack's guard gap */
+	VM_NOMEM = 3,     /* a page was needed and memory ran out */
+};
+
+struct mm_struct *mm_create(void);
+void mm_destroy(struct mm_struct *mm);
+struct mm_struct *mm_fork(struct mm_struct *parent);
+void mm_activate(struct mm_struct *mm);
+
+int mm_add_region(struct mm_struct *mm, uintptr_t start, uintptr_t end,
+		  bool writable, const char *name);
+int mm_map_zeroed(struct mm_struct *mm, uintptr_t start, uintptr_t end,
+		  bool writable);
+
+/* Make [start, end) read-only (a program's text, once it is loaded). */
+void mm_protect(struct mm_struct *mm, uintptr_t start, uintptr_t end);
+
+/* Make va present (demand stack, copy-on-write) with the access asked
+ * for; returns VM_OK or why not. Used by the page-fault handler and by
+ * copy-in/copy-out, so both follow the same rules. */
+enum vm_fault mm_fault_in(struct mm_struct *mm, uintptr_t va, bool write);
+
+/* Copy between kernel memory and mm's user addresses (any mm, not only
+ * the current one): 0, or -EFAULT if any byte is not accessible. */
+int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src,
+		size_t n);
+int mm_copy_in(struct mm_struct *mm, void *dst, uintptr_t va, size_t n);
+
+/* Grow or shrink the heap by incr bytes; returns the old break or -errno. */
+long mm_sbrk(struct mm_struct *mm, long incr);
+
+#endif

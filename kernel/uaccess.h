@@ -1,0 +1,23 @@
+/*
+ * uaccess.h - the one way the kernel reads and writes user memory.
+ *
+ * Every pointer a system call receives is untrusted. These routines check
+ * that the whole range lies in user space and is mapped with the access
+ * needed (faulting in stack pages and breaking copy-on-write as the CPU
+ * would), and copy through the kernel's own mapping of the frames. A bad
+ * pointer gives -EFAULT; the kernel itself never faults on one.
+ */
+#ifndef MICA_UACCESS_H
+#define MICA_UACCESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+
+/* Copy a NUL-terminated string of at most max-1 bytes; returns its length,
+ * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
+long strncpy_from_user(char *dst, const char *usrc, size_t max);
+
+#endif

@@ -1,0 +1,9 @@
+/* fcntl.h - open() and its flags. mica's initrd is read-only. */
+#ifndef _FCNTL_H
+#define _FCNTL_H
+
+#include <mica/syscall.h> /* O_RDONLY */
+
+int open(const char *path, int flags);
+
+#endif
