@@ -91,9 +91,11 @@ $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
 # tools/mkinitrd.py packs them into $(BUILD)/initrd.img (a multiboot module).
 -include user/user.mk
 
-$(BUILD)/initrd.img: $(USER_PROGS) tools/mkinitrd.py
+INITRD_FILES := $(USER_PROGS) user/motd
+
+$(BUILD)/initrd.img: $(INITRD_FILES) tools/mkinitrd.py
 	@echo "  INITRD  $@"
-	$(Q)$(PYTHON) tools/mkinitrd.py -o $@ $(USER_PROGS)
+	$(Q)$(PYTHON) tools/mkinitrd.py -o $@ $(INITRD_FILES)
 
 # ---- bootable ISO ----------------------------------------------------------
 ISO_FILES := $(BUILD)/kernel.elf boot/grub.cfg $(if $(USER_PROGS),$(BUILD)/initrd.img)

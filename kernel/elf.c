@@ -63,7 +63,7 @@ static const char *check_ehdr(const struct elf32_ehdr *eh, size_t size)
 		return "program header size is not 32";
 	/* At most 65535 * 32 bytes past a 32-bit offset: fits in 64 bits. */
 	if ((uint64_t)eh->e_phoff +
-		    (uint64_t)eh->e_phnum * sizeof(struct elf32_phdr) >
+		(uint64_t)eh->e_phnum * sizeof(struct elf32_phdr) >
 	    size)
 		return "program header table is outside the file";
 	return NULL;
@@ -153,8 +153,8 @@ static uint32_t first_brk(const struct elf_info *out)
 	uint32_t i;
 
 	for (i = 0; i < out->nsegs; i++) {
-		end = page_up((uint64_t)out->segs[i].vaddr +
-			      out->segs[i].memsz);
+		end =
+		    page_up((uint64_t)out->segs[i].vaddr + out->segs[i].memsz);
 		if (end > brk)
 			brk = end;
 	}
@@ -200,7 +200,8 @@ int elf_check(const void *image, size_t size, uintptr_t user_top,
 
 	out->entry = eh.e_entry;
 	if (!entry_ok(out))
-		return reject(out, "entry point is not in an executable segment");
+		return reject(out,
+			      "entry point is not in an executable segment");
 	out->brk = first_brk(out);
 	return 0;
 }

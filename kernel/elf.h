@@ -77,7 +77,7 @@ struct elf32_phdr {
 	uint32_t p_type;
 	uint32_t p_offset; /* where the segment's bytes start in the file */
 	uint32_t p_vaddr;
-	uint32_t p_paddr; /* unused by mica */
+	uint32_t p_paddr;  /* unused by mica */
 	uint32_t p_filesz; /* bytes taken from the file ... */
 	uint32_t p_memsz;  /* ... the rest, up to memsz, is zeroed (.bss) */
 	uint32_t p_flags;
@@ -96,8 +96,10 @@ struct elf_info {
 	uint32_t entry;
 	uint32_t nsegs;
 	struct elf_seg segs[ELF_MAX_SEGS]; /* in program header order */
-	uint32_t brk; /* first address after the highest segment, page-aligned */
-	const char *why; /* NULL, or why elf_check() said no (for a message) */
+	/* The first address after the highest segment, page-aligned up. */
+	uint32_t brk;
+	/* NULL, or why elf_check() said no, for the caller to print. */
+	const char *why;
 };
 
 /*
@@ -112,10 +114,11 @@ struct elf_info {
  * the file; no PT_INTERP; 1 to ELF_MAX_SEGS PT_LOAD segments (empty ones,
  * memsz 0, are skipped); for each: filesz <= memsz, its file bytes lie in
  * the file, it starts at or above 4096 (page 0 stays unmapped, so NULL
- * faults), vaddr and offset are equal modulo 4096 (it is mapped by pages),
- * it ends, rounded up to a page, below 4 GiB and at or below user_top, and
- * it shares no page with another segment; the entry point lies in the file
- * bytes of an executable segment. Other program header types are ignored.
+ * faults), vaddr and offset are equal modulo 4096 (ELF requires it of
+ * PT_LOAD), it ends, rounded up to a page, below 4 GiB and at or below
+ * user_top, and it shares no page with another segment; the entry point
+ * lies in the file bytes of an executable segment. Other program header
+ * types are ignored.
  */
 int elf_check(const void *image, size_t size, uintptr_t user_top,
 	      struct elf_info *out);

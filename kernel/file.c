@@ -148,6 +148,8 @@ long file_read(int fd, void *ubuf, uint32_t n)
 
 	if (!f)
 		return -EBADF;
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
 	if (n > sizeof kbuf)
 		n = sizeof kbuf; /* a short read is allowed */
 	if (n == 0)
@@ -175,6 +177,8 @@ long file_write(int fd, const void *ubuf, uint32_t n)
 		return -EBADF;
 	if (f->type != FILE_CONSOLE)
 		return -EBADF; /* the initrd is read-only */
+	if (!user_range_ok(ubuf, n))
+		return -EFAULT;
 	while (done < n) {
 		uint32_t chunk = n - done < sizeof kbuf ? n - done : sizeof kbuf;
 

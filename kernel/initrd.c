@@ -72,9 +72,12 @@ static int check_header(const uint8_t *base, size_t size,
 	if (hdr->version != INITRD_VERSION)
 		return -EINVAL;
 	/* Shorter than the module is fine: GRUB may round a module up. */
-	if (hdr->total_size < INITRD_HDR_SIZE || hdr->total_size > size)
+	if (hdr->total_size > size)
 		return -EINVAL;
-	/* In 32 bits, count * 48 wraps for count >= 2^32 / 48. */
+	/*
+	 * Also catches total_size < 24, as the table ends at 24 or later.
+	 * In 32 bits, count * 48 would wrap for count >= 2^32 / 48.
+	 */
 	if (table_end(hdr->count) > hdr->total_size)
 		return -EINVAL;
 	return 0;
@@ -137,12 +140,13 @@ static void fill(const struct initrd *rd, uint32_t i, const char **name,
 		 const void **data, uint32_t *size)
 {
 	const uint8_t *slot =
-		rd->base + INITRD_HDR_SIZE + (size_t)i * INITRD_ENTRY_SIZE;
+	    rd->base + INITRD_HDR_SIZE + (size_t)i * INITRD_ENTRY_SIZE;
 	struct initrd_entry e;
 
 	read_entry(rd->base, i, &e);
 	if (name)
-		*name = (const char *)slot + offsetof(struct initrd_entry, name);
+		*name =
+		    (const char *)slot + offsetof(struct initrd_entry, name);
 	if (data)
 		*data = rd->base + e.offset;
 	if (size)
@@ -155,10 +159,10 @@ int initrd_find(const struct initrd *rd, const char *name, const void **data,
 	struct initrd_entry e;
 	uint32_t i;
 
-	/* No stored name is this long, and strcmp below then stays short. */
-	if (strnlen(name, INITRD_NAME_LEN) == INITRD_NAME_LEN)
-		return -ENOENT;
-	/* A linear scan: an initrd holds a few dozen files at most. */
+	/*
+	 * A linear scan: an initrd holds a few dozen files at most. Stored
+	 * names are shorter than 32, so strcmp never matches a longer name.
+	 */
 	for (i = 0; i < rd->count; i++) {
 		read_entry(rd->base, i, &e);
 		if (strcmp(e.name, name) == 0) {

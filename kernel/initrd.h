@@ -41,7 +41,7 @@ struct initrd_entry {
 	char name[INITRD_NAME_LEN]; /* NUL-terminated, NUL-padded */
 	uint32_t offset;	    /* from the archive's first byte */
 	uint32_t size;
-	uint32_t crc; /* crc32 of the size bytes at offset */
+	uint32_t crc;	   /* crc32 of the size bytes at offset */
 	uint32_t reserved; /* written as 0; readers ignore it */
 };
 

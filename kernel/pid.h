@@ -12,13 +12,18 @@
 #define PID_MAX 32768 /* pids are 1 .. PID_MAX - 1 */
 
 void pid_init(void);
-pid_t pid_alloc(void); /* a free pid, or -EAGAIN */
+/* The first free pid after the last one handed out (wrapping), or
+ * -EAGAIN if all PID_MAX - 1 are taken. */
+pid_t pid_alloc(void);
 void pid_free(pid_t pid);
+/* Record that allocated pid names t, for pid_lookup. */
 void pid_attach(pid_t pid, struct task_struct *t);
-struct task_struct *pid_lookup(pid_t pid); /* NULL if no such task */
-unsigned pid_count(void);
+/* The task with this pid; NULL if it is free, out of range or negative. */
+struct task_struct *pid_lookup(pid_t pid);
+unsigned pid_count(void); /* pids allocated now */
 
-/* Misuse (freeing a free pid): the kernel panics, host tests record. */
+/* Misuse (freeing a free pid, attaching to one): the kernel panics
+ * (task.c), host tests record it. */
 void pid_bug(const char *why, pid_t pid);
 
 #endif

@@ -16,6 +16,7 @@
 #include "uaccess.h"
 #include "lib/printk.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/vm.h"
@@ -232,9 +233,12 @@ static void user_task_stack(struct task_struct *t, const struct trap_frame *tf)
 
 long do_fork(struct trap_frame *tf)
 {
-	struct task_struct *child = task_create(current->name);
+	struct task_struct *child;
 	struct trap_frame ctf;
 
+	if (frame_free_count() < MM_RESERVE_FRAMES)
+		return -ENOMEM;
+	child = task_create(current->name);
 	if (!child)
 		return -EAGAIN;
 	child->mm = mm_fork(current->mm);
@@ -293,7 +297,8 @@ long do_spawn(const char *upath, char *const *uargv)
 
 	if (err < 0 || (err = args_from_user(uargv, path, &a)) < 0)
 		return err;
-	t = task_create(basename(path));
+	t = frame_free_count() < MM_RESERVE_FRAMES ? NULL
+						   : task_create(basename(path));
 	if (!t) {
 		kfree(a);
 		return -EAGAIN;

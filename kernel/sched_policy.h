@@ -26,6 +26,20 @@
 #define PRIO_DEFAULT 16
 #define MLFQ_LEVELS 4
 
+/*
+ * prio: a ready task that has waited this many ticks at the head of its
+ * level moves up one level (aging), so no task starves. See sched_prio.c
+ * for the bound on the wait that this gives.
+ */
+#define PRIO_AGE_TICKS 20
+
+/*
+ * mlfq: every this many ticks every task goes back to level 0 (the
+ * boost), so a CPU-bound task that turns interactive is not stuck at the
+ * bottom, and the bottom level cannot starve. See sched_mlfq.c.
+ */
+#define MLFQ_BOOST_TICKS 100
+
 struct sched_policy {
 	const char *name; /* as chosen on the command line: sched=<name> */
 

@@ -13,6 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Does [uptr, uptr + n) lie wholly in user space? (No mapping check.) */
+static inline int user_range_ok(const void *uptr, size_t n)
+{
+	uintptr_t p = (uintptr_t)uptr;
+
+	return p < 0xC0000000u && n <= 0xC0000000u - p;
+}
+
 int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
 

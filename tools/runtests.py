@@ -112,6 +112,7 @@ class Runner:
         self.build = build
         self.kernel = os.path.join(build, "kernel.elf")
         self.iso = os.path.join(build, "mica.iso")
+        self.initrd = os.path.join(build, "initrd.img")
         self.logs = os.path.join(build, "test-logs")
         self.timeout = timeout
         os.makedirs(self.logs, exist_ok=True)
@@ -120,8 +121,10 @@ class Runner:
         return os.path.join(self.logs, name + ".log")
 
     def boot_kernel(self, name, cmdline):
-        return Qemu(["-kernel", self.kernel, "-append", cmdline],
-                    self.log(name))
+        args = ["-kernel", self.kernel, "-append", cmdline]
+        if os.path.exists(self.initrd):
+            args += ["-initrd", self.initrd]
+        return Qemu(args, self.log(name))
 
     # ---- unit tests ----------------------------------------------------
     def unit_binaries(self):
@@ -132,13 +135,20 @@ class Runner:
                       if f.startswith("test_"))
 
     def run_unit(self, binary):
-        proc = subprocess.run([binary], capture_output=True, text=True,
-                              timeout=self.timeout)
+        try:
+            proc = subprocess.run([binary], capture_output=True, text=True,
+                                  timeout=self.timeout)
+        except subprocess.TimeoutExpired as e:
+            out = (e.stdout or b"").decode("utf-8", "replace") \
+                if isinstance(e.stdout, bytes) else (e.stdout or "")
+            return [Result("unit/" + os.path.basename(binary), False,
+                           "timed out after %ds (hung?)\n%s" % (
+                               self.timeout, tail(out)))]
         results = []
         for m in re.finditer(r"^unit: (\S+): (\S+): (PASS|FAIL)(.*)$",
                              proc.stdout, re.M):
             name = "unit/%s/%s" % (m.group(1).removesuffix(".c"),
-                                   m.group(2))
+                                   m.group(2))  # unit/test_printk/widths
             results.append(Result(name, m.group(3) == "PASS",
                                   m.group(4).strip()))
         if proc.returncode != 0 and all(r.ok for r in results):
@@ -176,6 +186,36 @@ class Runner:
         why = verdict.group(2).strip() if verdict else \
             "no verdict (exit status %s)" % status
         return Result("ktest/" + name, False, "%s\n%s" % (why, tail(out)))
+
+    # ---- user-mode tests (user/usertests.c, run by init) ---------------
+    def utest_names(self):
+        if not os.path.exists(self.initrd):
+            return []
+        q = self.boot_kernel("utest-list", "utest=list")
+        status = q.wait_exit(self.timeout)
+        names = re.findall(r"^utest-list: (\S+)$", q.text(), re.M)
+        if status != 1 or not names or names[-1] != "end":
+            return [None]  # reported as a failure by run_utest(None)
+        return names[:-1]
+
+    def run_utest(self, name, timeout=None):
+        if name is None:
+            return Result("utest/list", False, "usertests did not list its "
+                          "tests:\n" + tail(open(self.log("utest-list")).read()))
+        q = self.boot_kernel("utest-" + name, "utest=" + name)
+        status = q.wait_exit(timeout or self.timeout)
+        out = q.text()
+        verdict = re.search(r"^utest: %s: (PASS|FAIL)(.*)$" % re.escape(name),
+                            out, re.M)
+        if status is None:
+            return Result("utest/" + name, False,
+                          "timed out after %ds (hung?)\n%s" % (
+                              timeout or self.timeout, tail(out)))
+        if verdict and verdict.group(1) == "PASS" and status == 1:
+            return Result("utest/" + name, True)
+        why = verdict.group(2).strip() if verdict else \
+            "no verdict (exit status %s)" % status
+        return Result("utest/" + name, False, "%s\n%s" % (why, tail(out)))
 
     # ---- whole-system checks ---------------------------------------------
     def boot_iso_banner_and_echo(self):
@@ -247,12 +287,14 @@ def main():
 
     jobs = []  # (name, callable returning a list of Results)
     for b in r.unit_binaries():
-        jobs.append(("unit/" + os.path.basename(b)[5:] + "/*",
+        jobs.append(("unit/" + os.path.basename(b) + "/*",
                      lambda b=b: r.run_unit(b)))
     for n in r.ktest_names():
         if n.startswith("meta_"):
             continue  # run by the runner_reports_* checks below
         jobs.append(("ktest/" + n, lambda n=n: [r.run_ktest(n)]))
+    for n in r.utest_names():
+        jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_cmdline_options,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))

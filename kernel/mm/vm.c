@@ -299,6 +299,11 @@ long mm_sbrk(struct mm_struct *mm, long incr)
 	    (incr < 0 && (new > old || new < mm->brk_start)))
 		return -ENOMEM;
 	new_top = PAGE_ALIGN_UP(new);
+	/* Say no at once to more than there is, rather than fill memory. */
+	if (new_top > old_top &&
+	    (new_top - old_top) / PAGE_SIZE + MM_RESERVE_FRAMES >
+		    frame_free_count())
+		return -ENOMEM;
 	if (new_top > old_top && mm_map_zeroed(mm, old_top, new_top, true)) {
 		unmap_range(mm, old_top, new_top); /* undo a partial growth */
 		return -ENOMEM;

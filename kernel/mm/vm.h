@@ -32,6 +32,13 @@
 
 #define MM_MAX_REGIONS 10
 
+/*
+ * Frames kept back from user demands (sbrk, fork, spawn): when fewer than
+ * this many are free, those calls fail with -ENOMEM, so a memory hog or a
+ * fork bomb leaves room for the kernel and the shell to go on.
+ */
+#define MM_RESERVE_FRAMES 2048 /* 8 MiB */
+
 struct vm_region {
 	uintptr_t start, end; /* page-aligned, [start, end) */
 	bool writable;

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 #include <mica/syscall.h> /* the structures below, WNOHANG, O_RDONLY */
 
-#define STDIN_FILENO 0
+#define STDIN_FILENO  0
 #define STDOUT_FILENO 1
 #define STDERR_FILENO 2
 
@@ -21,13 +21,13 @@ pid_t fork(void);
 int exec(const char *path, char *const argv[]); /* returns only on error */
 int execv(const char *path, char *const argv[]);
 int execlp(const char *file, const char *arg0, ...); /* list ends in NULL */
-pid_t spawn(const char *path, char *const argv[]); /* fork+exec in one */
+pid_t spawn(const char *path, char *const argv[]);   /* fork+exec in one */
 pid_t waitpid(pid_t pid, int *status, int options);
 pid_t wait(int *status); /* waitpid(-1, status, 0) */
 pid_t getpid(void);
 pid_t getppid(void);
 int yield(void);
-int kill(pid_t pid);      /* ends the task (WTERMSIG = SIGKILL) */
+int kill(pid_t pid);	  /* ends the task (WTERMSIG = SIGKILL) */
 int kill_tree(pid_t pid); /* ends it and its descendants; returns count */
 
 /* Time. */

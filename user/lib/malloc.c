@@ -26,13 +26,13 @@
 #include <unistd.h>
 
 struct header {
-	size_t size;         /* bytes in the block, header included */
+	size_t size;	     /* bytes in the block, header included */
 	struct header *next; /* next free block (only used while free) */
 };
 
-#define ALIGN 8
+#define ALIGN	  8
 #define MIN_BLOCK (sizeof(struct header) + ALIGN) /* a header + 8 bytes */
-#define GROW_MIN 4096 /* ask sbrk for at least this much at a time */
+#define GROW_MIN  4096 /* ask sbrk for at least this much at a time */
 
 static struct header *free_list; /* sorted by address; NULL when empty */
 
@@ -100,7 +100,7 @@ static struct header *take_first_fit(size_t need)
 			if (b->size - need >= MIN_BLOCK) {
 				/* split: the tail stays free, in b's place */
 				struct header *rest =
-					(struct header *)((char *)b + need);
+				    (struct header *)((char *)b + need);
 				rest->size = b->size - need;
 				rest->next = b->next;
 				*link = rest;

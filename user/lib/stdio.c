@@ -23,7 +23,7 @@ struct sink {
 	size_t size;  /* capacity of buf */
 	size_t len;   /* characters now in buf */
 	size_t total; /* characters produced so far: printf's result */
-	int fd;       /* where a full buffer goes; -1 for snprintf */
+	int fd;	      /* where a full buffer goes; -1 for snprintf */
 };
 
 static void flush(struct sink *s)
@@ -174,7 +174,8 @@ static const char *convert(struct sink *s, const char *fmt, va_list *ap)
 	case 'i':
 		v = signed_arg(longs, ap);
 		/* negate as unsigned, so the most negative value works too */
-		put_num(s, v < 0 ? -(unsigned long long)v : (unsigned long long)v,
+		put_num(s,
+			v < 0 ? -(unsigned long long)v : (unsigned long long)v,
 			10, v < 0, 0, 0, &sp);
 		break;
 	case 'u':
@@ -185,7 +186,8 @@ static const char *convert(struct sink *s, const char *fmt, va_list *ap)
 		put_num(s, unsigned_arg(longs, ap), 16, 0, *fmt == 'X', 0, &sp);
 		break;
 	case 'p':
-		put_num(s, (unsigned long)va_arg(*ap, void *), 16, 0, 0, 1, &sp);
+		put_num(s, (unsigned long)va_arg(*ap, void *), 16, 0, 0, 1,
+			&sp);
 		break;
 	case 's':
 		put_str(s, va_arg(*ap, const char *), &sp);

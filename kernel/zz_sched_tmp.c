@@ -1,3 +1,0 @@
-#include "sched_policy.h"
-const struct sched_policy sched_prio = {.name = "prio-tmp"};
-const struct sched_policy sched_mlfq = {.name = "mlfq-tmp"};
