@@ -22,6 +22,7 @@
 #include "mm/vm.h"
 #include "x86/io.h"
 #include "x86/segment.h"
+#include <mica/errno.h>
 
 struct task_struct *current;
 struct task_struct *idle_task;
@@ -45,7 +46,7 @@ static unsigned nr_waiting_admission;
 
 static struct task_struct idle_task_struct;
 
-static const struct sched_policy *policy_by_name(const char *name)
+const struct sched_policy *sched_policy_by_name(const char *name)
 {
 	for (unsigned i = 0; i < sizeof sched_policies / sizeof *sched_policies;
 	     i++)
@@ -82,7 +83,7 @@ void sched_init(void *boot_stack)
 	const char *name = cmdline_get("sched");
 	unsigned quantum_ms;
 
-	policy = policy_by_name(name ? name : "rr");
+	policy = sched_policy_by_name(name ? name : "rr");
 	if (!policy) {
 		printk("sched: unknown policy '%s', using rr\n", name);
 		policy = &sched_rr;
@@ -199,6 +200,27 @@ void sched_tick(bool from_user)
 	}
 	if (policy->tick(t, jiffies))
 		t->need_resched = true;
+}
+
+int sched_set_policy(const struct sched_policy *p, unsigned quantum)
+{
+	uint32_t flags = irq_save();
+
+	if (policy->nr_ready() > 0) {
+		irq_restore(flags);
+		return -EBUSY;
+	}
+	if (quantum)
+		sched_quantum = quantum;
+	policy = p;
+	policy->init(sched_quantum);
+	irq_restore(flags);
+	return 0;
+}
+
+void sched_set_max_admitted(unsigned n)
+{
+	max_admitted = n;
 }
 
 int sched_set_priority(struct task_struct *t, int prio)

@@ -44,6 +44,14 @@ void sched_tick(bool from_user);
 /* The end of every trap: switch if a preemption was asked for. */
 void sched_preempt_point(void);
 
+/* Switch policy at run time (for tests and labs); only while no task is
+ * ready, since the old policy's queues cannot be handed over. -EBUSY else.
+ * quantum 0 keeps the current one. */
+int sched_set_policy(const struct sched_policy *p, unsigned quantum);
+/* The long-term scheduler's limit (maxready=); 0 = none. */
+void sched_set_max_admitted(unsigned n);
+const struct sched_policy *sched_policy_by_name(const char *name);
+
 /* Change a task's static priority (0..31); it may preempt current. */
 int sched_set_priority(struct task_struct *t, int prio);
 

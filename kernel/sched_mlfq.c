@@ -24,9 +24,9 @@
 #include "sched_policy.h"
 
 static struct list_head mlfq_queue[MLFQ_LEVELS]; /* FIFO per level */
-static unsigned mlfq_quantum;  /* level 0's quantum */
-static unsigned mlfq_count;    /* tasks on all the queues */
-static uint32_t mlfq_epoch;    /* bumped by each boost; never 0 */
+static unsigned mlfq_quantum;			 /* level 0's quantum */
+static unsigned mlfq_count;			 /* tasks on all the queues */
+static uint32_t mlfq_epoch;	 /* bumped by each boost; never 0 */
 static uint32_t mlfq_last_boost; /* tick of the last boost */
 
 /* A new epoch makes every task seen so far count as level 0. */
@@ -132,7 +132,7 @@ static void mlfq_for_each_ready(void (*fn)(struct task_struct *, void *),
 	struct task_struct *t;
 
 	for (int i = 0; i < MLFQ_LEVELS; i++)
-		list_for_each_entry(t, &mlfq_queue[i], run_list)
+		list_for_each_entry (t, &mlfq_queue[i], run_list)
 			fn(t, arg);
 }
 
@@ -142,13 +142,13 @@ static unsigned mlfq_nr_ready(void)
 }
 
 const struct sched_policy sched_mlfq = {
-	.name = "mlfq",
-	.init = mlfq_init,
-	.enqueue = mlfq_enqueue,
-	.dequeue = mlfq_dequeue,
-	.pick_next = mlfq_pick_next,
-	.tick = mlfq_tick,
-	.preempts = mlfq_preempts,
-	.for_each_ready = mlfq_for_each_ready,
-	.nr_ready = mlfq_nr_ready,
+    .name = "mlfq",
+    .init = mlfq_init,
+    .enqueue = mlfq_enqueue,
+    .dequeue = mlfq_dequeue,
+    .pick_next = mlfq_pick_next,
+    .tick = mlfq_tick,
+    .preempts = mlfq_preempts,
+    .for_each_ready = mlfq_for_each_ready,
+    .nr_ready = mlfq_nr_ready,
 };

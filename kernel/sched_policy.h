@@ -22,9 +22,9 @@
 
 #include "task.h"
 
-#define PRIO_LEVELS 32  /* priorities 0 (highest) .. 31 (lowest) */
+#define PRIO_LEVELS  32 /* priorities 0 (highest) .. 31 (lowest) */
 #define PRIO_DEFAULT 16
-#define MLFQ_LEVELS 4
+#define MLFQ_LEVELS  4
 
 /*
  * prio: a ready task that has waited this many ticks at the head of its

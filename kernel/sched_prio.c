@@ -97,7 +97,7 @@ static void prio_age(uint32_t now)
 	while (levels) {
 		int lvl = __builtin_ctz(levels);
 		struct task_struct *t = list_first_entry(
-			&prio_queue[lvl], struct task_struct, run_list);
+		    &prio_queue[lvl], struct task_struct, run_list);
 
 		levels &= levels - 1; /* done with lvl */
 		if (now - t->ready_since < PRIO_AGE_TICKS)
@@ -130,7 +130,7 @@ static void prio_for_each_ready(void (*fn)(struct task_struct *, void *),
 	struct task_struct *t;
 
 	for (int i = 0; i < PRIO_LEVELS; i++)
-		list_for_each_entry(t, &prio_queue[i], run_list)
+		list_for_each_entry (t, &prio_queue[i], run_list)
 			fn(t, arg);
 }
 
@@ -140,13 +140,13 @@ static unsigned prio_nr_ready(void)
 }
 
 const struct sched_policy sched_prio = {
-	.name = "prio",
-	.init = prio_init,
-	.enqueue = prio_enqueue,
-	.dequeue = prio_dequeue,
-	.pick_next = prio_pick_next,
-	.tick = prio_tick,
-	.preempts = prio_preempts,
-	.for_each_ready = prio_for_each_ready,
-	.nr_ready = prio_nr_ready,
+    .name = "prio",
+    .init = prio_init,
+    .enqueue = prio_enqueue,
+    .dequeue = prio_dequeue,
+    .pick_next = prio_pick_next,
+    .tick = prio_tick,
+    .preempts = prio_preempts,
+    .for_each_ready = prio_for_each_ready,
+    .nr_ready = prio_nr_ready,
 };

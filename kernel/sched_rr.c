@@ -81,7 +81,7 @@ static void rr_for_each_ready(void (*fn)(struct task_struct *, void *),
 {
 	struct task_struct *t;
 
-	list_for_each_entry(t, &rr_queue, run_list)
+	list_for_each_entry (t, &rr_queue, run_list)
 		fn(t, arg);
 }
 
@@ -91,13 +91,13 @@ static unsigned rr_nr_ready(void)
 }
 
 const struct sched_policy sched_rr = {
-	.name = "rr",
-	.init = rr_init,
-	.enqueue = rr_enqueue,
-	.dequeue = rr_dequeue,
-	.pick_next = rr_pick_next,
-	.tick = rr_tick,
-	.preempts = rr_preempts,
-	.for_each_ready = rr_for_each_ready,
-	.nr_ready = rr_nr_ready,
+    .name = "rr",
+    .init = rr_init,
+    .enqueue = rr_enqueue,
+    .dequeue = rr_dequeue,
+    .pick_next = rr_pick_next,
+    .tick = rr_tick,
+    .preempts = rr_preempts,
+    .for_each_ready = rr_for_each_ready,
+    .nr_ready = rr_nr_ready,
 };

@@ -219,20 +219,60 @@ class Runner:
 
     # ---- whole-system checks ---------------------------------------------
     def boot_iso_banner_and_echo(self):
-        """Boot through GRUB, check the banner, type a line, see it echoed."""
-        name = "boot/iso_banner_and_echo"
+        """Boot through GRUB, check the banner, reach the shell, type."""
+        name = "boot/iso_banner_and_shell"
         q = Qemu(["-cdrom", self.iso, "-boot", "d"], self.log("boot-iso"))
         try:
             if not q.wait_for(r"mica \d+\.\d+\.\d+.*\nmemory: \d+ MiB usable"
                               r"[^\n]*\nloader: GRUB", self.timeout):
                 return Result(name, False, "no banner from a GRUB boot\n" +
                               tail(q.text()))
-            if not q.wait_for(r"echoes.*\n> ", self.timeout):
-                return Result(name, False, "no echo prompt\n" + tail(q.text()))
-            q.type("hello mica\r")
-            if not q.wait_for(r"\n> hello mica\n> ", 10):
-                return Result(name, False, "typed text was not echoed\n" +
+            if not q.wait_for(r"initrd: \d+ files", self.timeout):
+                return Result(name, False, "GRUB did not load the initrd\n"
+                              + tail(q.text()))
+            if not q.wait_for(r"mica\$ $", self.timeout):
+                return Result(name, False, "no shell prompt\n" +
                               tail(q.text()))
+            q.type("echo hello mica\r")
+            if not q.wait_for(r"echo hello mica\nhello mica\nmica\$ $", 10):
+                return Result(name, False, "typed command not echoed and "
+                              "run\n" + tail(q.text()))
+            return Result(name, True)
+        finally:
+            q.close()
+
+    def boot_shell_session(self):
+        """The textbook's examples and the tools work from the shell."""
+        name = "boot/shell_session"
+        q = self.boot_kernel("boot-shell", "")
+        steps = [
+            ("ls", r"motd\s+111\n(.*\n)*mica\$ $"),
+            ("forkexec", r"Child Complete\nmica\$ $"),
+            ("ps", r"PID\s+PPID\s+STATE.*\n(.*\n)*\s*1\s+0\s+\S+.*init"
+                   r"(.*\n)*mica\$ $"),
+            ("pstree", r"init\(1\)\n\s+sh\(\d+\)\n\s+pstree\(\d+\)"),
+            ("spin 50 &", r"\[\d+\]\nmica\$ "),
+            ("false", r"sh: false: exit status 1\n(.*\n)*mica\$ "),
+            ("nosuch", r"sh: nosuch: not found\n(.*\n)*mica\$ "),
+            ("cat motd", r"Welcome to mica(.*\n)+mica\$ $"),
+        ]
+        try:
+            if not q.wait_for(r"mica\$ $", self.timeout):
+                return Result(name, False, "no shell prompt\n" +
+                              tail(q.text()))
+            for cmd, expect in steps:
+                start = len(q.text())
+                q.type(cmd + "\r")
+                deadline = time.monotonic() + 15
+                ok = False
+                while time.monotonic() < deadline:
+                    if re.search(expect, q.text()[start:]):
+                        ok = True
+                        break
+                    time.sleep(0.05)
+                if not ok:
+                    return Result(name, False, "after `%s`, expected /%s/\n%s"
+                                  % (cmd, expect, tail(q.text())))
             return Result(name, True)
         finally:
             q.close()
@@ -295,7 +335,8 @@ def main():
         jobs.append(("ktest/" + n, lambda n=n: [r.run_ktest(n)]))
     for n in r.utest_names():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
-    for fn in (r.boot_iso_banner_and_echo, r.boot_cmdline_options,
+    for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
+               r.boot_cmdline_options,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))
 

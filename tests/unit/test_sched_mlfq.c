@@ -22,6 +22,8 @@ static void append_name(struct task_struct *t, void *arg)
 	char *buf = arg;
 	size_t len = strlen(buf);
 
+	if (len >= 62)
+		return; /* a corrupted queue: the caller's compare will fail */
 	buf[len] = t->name[0];
 	buf[len + 1] = '\0';
 }
@@ -102,7 +104,7 @@ UNIT_TEST(mlfq_keeps_level_on_blocking)
 	for (int i = 0; i < 3; i++)
 		CHECK_EQ(pol->tick(&a, ++now), false);
 	CHECK_EQ(a.mlfq_level, 2);
-	now += 30; /* asleep */
+	now += 30;	       /* asleep */
 	pol->enqueue(&a, now); /* woken */
 	CHECK_EQ(a.mlfq_level, 2);
 	CHECK_STR(ready_names(), "A");
@@ -151,7 +153,7 @@ UNIT_TEST(mlfq_preempt_by_higher_level)
 	CHECK_EQ(c.mlfq_level, 2);
 	pol->enqueue(&c, now);
 	CHECK(pol->pick_next(now) == &c); /* c runs at level 2 */
-	pol->enqueue(&w, now);            /* a new task, level 0 */
+	pol->enqueue(&w, now);		  /* a new task, level 0 */
 	CHECK_EQ(pol->preempts(&c, &w), true);
 	pol->dequeue(&w);
 	run_one_quantum(&w, &now);
@@ -170,53 +172,39 @@ UNIT_TEST(mlfq_preempt_by_higher_level)
  */
 UNIT_TEST(mlfq_boost_resets_ready_waiting_and_running)
 {
-	struct task_struct r, w, c, n;
+	struct task_struct r, w, c;
 	uint32_t now = 0;
 
 	pol->init(Q);
 	task_setup(&r, 'R');
 	task_setup(&w, 'W');
 	task_setup(&c, 'C');
-	task_setup(&n, 'N');
 	for (int i = 0; i < 3; i++)
 		run_one_quantum(&r, &now);
 	run_one_quantum(&w, &now);
 	run_one_quantum(&w, &now);
 	run_one_quantum(&c, &now);
 	CHECK_EQ(r.mlfq_level, 3);
-	CHECK_EQ(w.mlfq_level, 2);
+	CHECK_EQ(w.mlfq_level, 2); /* w now sleeps through the boost */
 	CHECK_EQ(c.mlfq_level, 1);
 	CHECK_EQ(now, 2 + 4 + 8 + 2 + 4 + 2);
 
+	now = MLFQ_BOOST_TICKS - 3;
 	pol->enqueue(&r, now);
-	pol->enqueue(&n, now); /* a new task at level 0, ahead of r */
 	pol->enqueue(&c, now);
-	CHECK(pol->pick_next(now) == &n);
-	pol->enqueue(&n, now);
-	CHECK(pol->pick_next(now) == &n);
-	pol->enqueue(&n, now);
-	CHECK(pol->pick_next(now) == &c); /* c runs, with a 4-tick slice */
-	CHECK_STR(ready_names(), "NR");
-	/* c's slice ends every 4 ticks; the fake core puts it right back. */
-	while (now < MLFQ_BOOST_TICKS - 1) {
-		if (pol->tick(&c, ++now)) {
-			pol->enqueue(&c, now);
-			CHECK(pol->pick_next(now) == &n); /* n is level 0 */
-			pol->enqueue(&n, now);
-			CHECK(pol->pick_next(now) == &c);
-		}
-	}
-	CHECK_EQ(c.mlfq_level, 3); /* sank while hogging */
-	CHECK_STR(ready_names(), "NR");
-	CHECK_EQ(pol->tick(&c, ++now), true); /* tick 100: the boost */
-	CHECK_STR(ready_names(), "NR");       /* r spliced onto level 0 */
-	pol->enqueue(&c, now);                /* the core requeues c */
-	CHECK_EQ(c.mlfq_level, 0);
+	CHECK(pol->pick_next(now) == &c); /* level 1 before level 3 */
+	CHECK_EQ(c.time_slice, Q << 1);
+	CHECK_EQ(pol->tick(&c, ++now), false);
+	CHECK_EQ(pol->tick(&c, ++now), false); /* 2 ticks of 4 left */
+	CHECK_EQ(pol->tick(&c, ++now), true);  /* tick 100: the boost */
+	CHECK_STR(ready_names(), "R");	       /* r spliced onto level 0 */
+	pol->enqueue(&c, now);		       /* the core requeues c */
+	CHECK_EQ(c.mlfq_level, 0);	       /* not demoted to 2 */
 	now += 5;
 	pol->enqueue(&w, now); /* w wakes after the boost */
 	CHECK_EQ(w.mlfq_level, 0);
-	CHECK_STR(ready_names(), "NRCW"); /* all on level 0, FIFO */
-	pol->dequeue(&n);
+	CHECK_STR(ready_names(), "RCW"); /* all on level 0, FIFO */
+	CHECK_EQ(pol->nr_ready(), 3);
 	CHECK(pol->pick_next(now) == &r);
 	CHECK_EQ(r.mlfq_level, 0);
 	CHECK_EQ(r.time_slice, Q);
@@ -225,6 +213,32 @@ UNIT_TEST(mlfq_boost_resets_ready_waiting_and_running)
 	CHECK(pol->pick_next(now) == &w);
 	CHECK_EQ(w.time_slice, Q);
 	CHECK_EQ(pol->nr_ready(), 0);
+}
+
+/* A task boosted while ready can preempt one that sank below it. */
+UNIT_TEST(mlfq_boosted_waiter_counts_as_level_0)
+{
+	struct task_struct a, b;
+	uint32_t now = 0;
+
+	pol->init(Q);
+	task_setup(&a, 'A');
+	task_setup(&b, 'B');
+	for (int i = 0; i < 3; i++)
+		run_one_quantum(&a, &now);
+	CHECK_EQ(a.mlfq_level, 3);
+	/* b runs through the boost; a, asleep at level 3, has the old epoch */
+	now = MLFQ_BOOST_TICKS - 1;
+	pol->enqueue(&b, now);
+	CHECK(pol->pick_next(now) == &b);
+	CHECK_EQ(pol->tick(&b, ++now), true); /* the boost */
+	pol->enqueue(&b, now);
+	CHECK(pol->pick_next(now) == &b);
+	run_one_quantum(&b, &now); /* b to level 1 */
+	CHECK_EQ(b.mlfq_level, 1);
+	pol->enqueue(&b, now);
+	CHECK(pol->pick_next(now) == &b);
+	CHECK_EQ(pol->preempts(&b, &a), true); /* a is level 0 now */
 }
 
 /* Boosts come every MLFQ_BOOST_TICKS, not once and not on every tick. */
@@ -255,10 +269,15 @@ UNIT_TEST(mlfq_boost_is_periodic)
 }
 
 /*
- * An interactive task I runs one tick, then sleeps for three; a hog H
- * always wants the CPU. Over 90 ticks (before any boost) I stays at
+ * An interactive task I runs one tick, then sleeps for SLEEP ticks; a
+ * hog H always wants the CPU. Over 90 ticks (before any boost) I stays at
  * level 0 and gets the CPU as soon as it wakes; H sinks to the bottom.
+ *
+ * SLEEP must be at least level 2's quantum (8): a preempted task gets a
+ * fresh slice when picked again, so a hog woken-over more often than its
+ * quantum never uses a whole one and is never demoted.
  */
+#define SLEEP 10
 UNIT_TEST(mlfq_interactive_stays_up_hog_sinks)
 {
 	struct task_struct i_task, hog, *curr;
@@ -272,32 +291,27 @@ UNIT_TEST(mlfq_interactive_stays_up_hog_sinks)
 	pol->enqueue(&i_task, now);
 	curr = pol->pick_next(now);
 	CHECK(curr == &hog);
+	/* H is always ready or running, so curr is never NULL. */
 	while (now < MLFQ_BOOST_TICKS - 10) {
-		bool expired = curr && pol->tick(curr, ++now);
+		bool expired = pol->tick(curr, ++now);
 
-		if (!curr)
-			now++;
 		if (curr == &i_task) {
 			i_runs++;
 			CHECK_EQ(expired, false); /* 1 tick < its quantum */
-			wake_at = now + 3;        /* blocks: not requeued */
+			wake_at = now + SLEEP;	  /* blocks: not requeued */
 			curr = pol->pick_next(now);
 		} else if (expired) {
 			pol->enqueue(curr, now);
 			curr = pol->pick_next(now);
 		}
-		if (wake_at && now == wake_at) {
-			wake_at = 0;
+		if (now == wake_at) { /* I wakes: does it get the CPU? */
 			pol->enqueue(&i_task, now);
-			if (!curr || pol->preempts(curr, &i_task)) {
-				if (curr)
-					pol->enqueue(curr, now);
+			if (pol->preempts(curr, &i_task)) {
+				pol->enqueue(curr, now);
 				curr = pol->pick_next(now);
-				if (curr != &i_task)
-					late_wakeups++;
-			} else {
-				late_wakeups++;
 			}
+			if (curr != &i_task)
+				late_wakeups++;
 		}
 		if (i_task.mlfq_level > i_level_max)
 			i_level_max = i_task.mlfq_level;
@@ -305,5 +319,5 @@ UNIT_TEST(mlfq_interactive_stays_up_hog_sinks)
 	CHECK_EQ(i_level_max, 0);
 	CHECK_EQ(hog.mlfq_level, MLFQ_LEVELS - 1);
 	CHECK_EQ(late_wakeups, 0);
-	CHECK(i_runs >= 20); /* one run every 4 ticks, after H's first turn */
+	CHECK_EQ(i_runs, 8); /* every SLEEP + 1 ticks, after H's first turn */
 }

@@ -138,7 +138,8 @@ UNIT_TEST(prio_tick_yields_to_better_ready_task)
 	CHECK(pol->pick_next(0) == &c);
 	CHECK_EQ(pol->tick(&c, 1), false);
 	pol->enqueue(&same, 1);
-	CHECK_EQ(pol->tick(&c, 2), false); /* same level: not before its slice */
+	/* Same level: it waits until c's slice is used up. */
+	CHECK_EQ(pol->tick(&c, 2), false);
 	pol->enqueue(&better, 2);
 	CHECK_EQ(pol->tick(&c, 3), true); /* slice left, but 3 < 5 */
 }
@@ -259,7 +260,7 @@ UNIT_TEST(prio_aging_one_per_level_per_tick)
 	CHECK_EQ(b.prio, 10);
 	CHECK_EQ(c.prio, 10);
 	pol->tick(curr, ++now); /* tick 21: b has waited 21 */
-	CHECK_EQ(a.prio, 9); /* a waits afresh at level 9 */
+	CHECK_EQ(a.prio, 9);	/* a waits afresh at level 9 */
 	CHECK_EQ(b.prio, 9);
 	CHECK_EQ(c.prio, 10);
 	pol->tick(curr, ++now);

@@ -175,7 +175,7 @@ UNIT_TEST(rr_dequeue_from_middle)
 	pol->dequeue(&t[1]);
 	CHECK_STR(ready_names(), "ACD");
 	CHECK(list_empty(&t[1].run_list)); /* left unlinked, not dangling */
-	pol->dequeue(&t[3]); /* the tail */
+	pol->dequeue(&t[3]);		   /* the tail */
 	CHECK_STR(ready_names(), "AC");
 	CHECK(pol->pick_next(0) == &t[0]);
 	CHECK(pol->pick_next(0) == &t[2]);

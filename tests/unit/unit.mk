@@ -5,3 +5,7 @@ UNIT_SRCS_test_frame := kernel/mm/frame.c
 UNIT_SRCS_test_kmalloc := kernel/mm/kmalloc.c
 UNIT_SRCS_test_initrd := kernel/initrd.c kernel/lib/crc32.c
 UNIT_SRCS_test_elf := kernel/elf.c
+UNIT_SRCS_test_sched_rr := kernel/sched_rr.c
+UNIT_SRCS_test_sched_prio := kernel/sched_prio.c
+UNIT_SRCS_test_sched_mlfq := kernel/sched_mlfq.c
+UNIT_SRCS_test_pid := kernel/pid.c
