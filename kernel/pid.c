@@ -16,9 +16,12 @@
 #define PID_WORDS (PID_MAX / 32)
 #define FULL_WORD 0xFFFFFFFFu
 
-static uint32_t pid_bitmap[PID_WORDS];	       /* bit set = pid taken */
-static struct task_struct *pid_table[PID_MAX]; /* pid -> task, O(1) */
-static pid_t last_pid; /* the pid handed out last; the search starts after */
+/* bit set = pid taken */
+static uint32_t pid_bitmap[PID_WORDS];
+/* pid -> task: pid_lookup is one array access */
+static struct task_struct *pid_table[PID_MAX];
+/* the pid handed out last: the next search starts after it */
+static pid_t last_pid;
 static unsigned nr_pids;
 
 void pid_init(void)

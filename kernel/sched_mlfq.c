@@ -24,8 +24,9 @@
 #include "sched_policy.h"
 
 static struct list_head mlfq_queue[MLFQ_LEVELS]; /* FIFO per level */
-static unsigned mlfq_quantum;			 /* level 0's quantum */
-static unsigned mlfq_count;			 /* tasks on all the queues */
+static unsigned mlfq_quantum; /* level 0's; level i gets << i */
+static unsigned mlfq_count;   /* tasks on all the queues */
+
 static uint32_t mlfq_epoch;	 /* bumped by each boost; never 0 */
 static uint32_t mlfq_last_boost; /* tick of the last boost */
 
@@ -42,6 +43,9 @@ static void mlfq_init(unsigned quantum)
 		INIT_LIST_HEAD(&mlfq_queue[i]);
 	mlfq_quantum = quantum;
 	mlfq_count = 0;
+	/* The boost period counts from tick 0. After a switch of policy at
+	 * run time the first boost comes at once: harmless, since the new
+	 * epoch below has already put every task at level 0. */
 	mlfq_last_boost = 0;
 	mlfq_new_epoch(); /* forget the levels of tasks from before */
 }

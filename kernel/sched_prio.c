@@ -16,8 +16,8 @@
  * to tail, the head is always the one that has waited longest.
  *
  * The starvation bound. Let A = PRIO_AGE_TICKS, q = the quantum, and n =
- * the number of tasks that are ready or running (counting X). A task X
- * made ready at priority p is picked within
+ * the most tasks ready or running at once while X waits (X included).
+ * A task X made ready at priority p is picked within
  *
  *	p * (A + n - 1) + (n - 1) * q   ticks.
  *
