@@ -17,7 +17,8 @@
  *
  * The starvation bound. Let A = PRIO_AGE_TICKS, q = the quantum, and n =
  * the most tasks ready or running at once while X waits (X included).
- * A task X made ready at priority p is picked within
+ * A task X made ready at priority p is picked (if no setpriority call
+ * intervenes) within
  *
  *	p * (A + n - 1) + (n - 1) * q   ticks.
  *

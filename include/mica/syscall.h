@@ -34,7 +34,24 @@
 #define SYS_memstat 21     /* (struct mica_memstat *) -> 0 */
 #define SYS_poweroff 22    /* (int code) leaves QEMU (test mode) */
 #define SYS_trace 23       /* (unsigned last_n) dumps the trace */
-#define NR_SYSCALLS 24
+
+/* Ports and messages (include/mica/ipc.h, docs/ports.md). */
+#define SYS_port_allocate 24       /* () -> name of a new receive right */
+#define SYS_port_deallocate 25     /* (port_t) drop the right(s) the name holds */
+#define SYS_port_type 26           /* (port_t) -> RIGHT_* mask */
+#define SYS_port_make_send 27      /* (port_t rcv) add a send right to the name */
+#define SYS_port_make_send_once 28 /* (port_t rcv) -> new name, send-once */
+#define SYS_port_set_qlimit 29     /* (port_t rcv, unsigned n) 0 = rendezvous */
+#define SYS_port_set_allocate 30   /* () -> name of a new, empty port set */
+#define SYS_port_set_add 31        /* (port_t set, port_t rcv) */
+#define SYS_port_set_remove 32     /* (port_t set, port_t rcv) */
+#define SYS_port_request 33        /* (port_t, PORT_REQUEST_*) notifications */
+#define SYS_msg_send 34            /* (struct msg *, options, timeout_ms) */
+#define SYS_msg_receive 35 /* (port_t, struct msg *, size, options, timeout) */
+#define SYS_msg_rpc 36     /* (struct msg *, struct msg *reply, size, options,
+			    * timeout_ms) -> size of the reply */
+#define SYS_task_for_pid 37 /* (pid) -> send right to its Kernel port */
+#define NR_SYSCALLS 38
 
 #define MICA_NAME_MAX 32    /* file names in the initrd */
 #define MICA_ARG_MAX 32     /* exec: at most this many arguments */
@@ -64,8 +81,8 @@ struct mica_memstat {
 	unsigned heap_bytes;
 	unsigned tasks;
 	unsigned kstacks;
-	unsigned ports;
-	unsigned messages;
+	unsigned ports;    /* live ports */
+	unsigned messages; /* messages queued (or cached) in the kernel */
 };
 
 /* wait status, as POSIX encodes it: exit code, or the fault that killed. */
