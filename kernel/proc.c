@@ -11,6 +11,7 @@
 #include "file.h"
 #include "initrd.h"
 #include "elf.h"
+#include "ipc/ipc.h"
 #include "panic.h"
 #include "sched.h"
 #include "uaccess.h"
@@ -243,7 +244,7 @@ long do_fork(struct trap_frame *tf)
 		return -EAGAIN;
 	child->mm = mm_fork(current->mm);
 	child->files = files_dup(current->files);
-	if (!child->mm || !child->files) {
+	if (!child->mm || !child->files || ipc_task_init(child, current)) {
 		proc_release(child);
 		task_destroy_new(child);
 		return -ENOMEM;
@@ -307,6 +308,8 @@ long do_spawn(const char *upath, char *const *uargv)
 	kfree(a);
 	if (!err && !(t->files = files_dup(current->files)))
 		err = -ENOMEM;
+	if (!err)
+		err = ipc_task_init(t, current);
 	if (err) {
 		proc_release(t);
 		task_destroy_new(t);
@@ -334,7 +337,7 @@ int proc_start_init(int argc, const char *const argv[])
 	if (err < 0)
 		return err;
 	current->files = files_new_console();
-	if (!current->files)
+	if (!current->files || ipc_task_init(current, NULL) < 0)
 		return -ENOMEM;
 	strlcpy(current->name, argv[0], sizeof current->name);
 	mm_activate(current->mm);
@@ -354,6 +357,8 @@ void proc_release(struct task_struct *t)
 		files_release(t->files);
 		t->files = NULL;
 	}
+	if (t->ipc || t->kport)
+		ipc_task_exit(t); /* every right it held, its ports */
 }
 
 void proc_fault(struct trap_frame *tf, int reason, const char *what,

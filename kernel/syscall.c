@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "mm/memory.h"
 #include "mm/vm.h"
+#include "ipc/ipc.h"
 #include "x86/devices.h"
 #include <mica/errno.h>
 #include <mica/syscall.h>
@@ -27,6 +28,8 @@
 #define ARG1(tf) ((tf)->ebx)
 #define ARG2(tf) ((tf)->ecx)
 #define ARG3(tf) ((tf)->edx)
+#define ARG4(tf) ((tf)->esi)
+#define ARG5(tf) ((tf)->edi)
 
 static long sys_exit(struct trap_frame *tf)
 {
@@ -189,6 +192,8 @@ static long sys_memstat(struct trap_frame *tf)
 	st.heap_bytes = u.heap_bytes;
 	st.kstacks = u.kstacks;
 	st.tasks = nr_tasks();
+	st.ports = ipc_nr_ports;
+	st.messages = ipc_nr_messages;
 	return copy_to_user((void *)ARG1(tf), &st, sizeof st);
 }
 
@@ -201,6 +206,82 @@ static long sys_trace(struct trap_frame *tf)
 {
 	trace_dump(ARG1(tf));
 	return 0;
+}
+
+/* ---- ports and messages (kernel/ipc) ---- */
+
+static long sys_port_allocate(struct trap_frame *tf)
+{
+	(void)tf;
+	return sys_port_allocate_k();
+}
+
+static long sys_port_deallocate(struct trap_frame *tf)
+{
+	return sys_port_deallocate_k((port_t)ARG1(tf));
+}
+
+static long sys_port_type(struct trap_frame *tf)
+{
+	return sys_port_type_k((port_t)ARG1(tf));
+}
+
+static long sys_port_make_send(struct trap_frame *tf)
+{
+	return sys_port_make_send_k((port_t)ARG1(tf));
+}
+
+static long sys_port_make_send_once(struct trap_frame *tf)
+{
+	return sys_port_make_send_once_k((port_t)ARG1(tf));
+}
+
+static long sys_port_set_qlimit(struct trap_frame *tf)
+{
+	return sys_port_set_qlimit_k((port_t)ARG1(tf), ARG2(tf));
+}
+
+static long sys_port_set_allocate(struct trap_frame *tf)
+{
+	(void)tf;
+	return sys_port_set_allocate_k();
+}
+
+static long sys_port_set_add(struct trap_frame *tf)
+{
+	return sys_port_set_add_k((port_t)ARG1(tf), (port_t)ARG2(tf));
+}
+
+static long sys_port_set_remove(struct trap_frame *tf)
+{
+	return sys_port_set_remove_k((port_t)ARG1(tf), (port_t)ARG2(tf));
+}
+
+static long sys_port_request(struct trap_frame *tf)
+{
+	return sys_port_request_k((port_t)ARG1(tf), (int)ARG2(tf));
+}
+
+static long sys_msg_send(struct trap_frame *tf)
+{
+	return ipc_msg_send((const struct msg *)ARG1(tf), ARG2(tf), ARG3(tf));
+}
+
+static long sys_msg_receive(struct trap_frame *tf)
+{
+	return ipc_msg_receive((port_t)ARG1(tf), (struct msg *)ARG2(tf),
+			       ARG3(tf), ARG4(tf), ARG5(tf));
+}
+
+static long sys_msg_rpc(struct trap_frame *tf)
+{
+	return ipc_msg_rpc((struct msg *)ARG1(tf), (struct msg *)ARG2(tf),
+			   ARG3(tf), ARG4(tf), ARG5(tf));
+}
+
+static long sys_task_for_pid(struct trap_frame *tf)
+{
+	return sys_task_for_pid_k((int)ARG1(tf));
 }
 
 typedef long (*syscall_fn)(struct trap_frame *tf);
@@ -231,6 +312,20 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_memstat] = sys_memstat,
 	[SYS_poweroff] = sys_poweroff,
 	[SYS_trace] = sys_trace,
+	[SYS_port_allocate] = sys_port_allocate,
+	[SYS_port_deallocate] = sys_port_deallocate,
+	[SYS_port_type] = sys_port_type,
+	[SYS_port_make_send] = sys_port_make_send,
+	[SYS_port_make_send_once] = sys_port_make_send_once,
+	[SYS_port_set_qlimit] = sys_port_set_qlimit,
+	[SYS_port_set_allocate] = sys_port_set_allocate,
+	[SYS_port_set_add] = sys_port_set_add,
+	[SYS_port_set_remove] = sys_port_set_remove,
+	[SYS_port_request] = sys_port_request,
+	[SYS_msg_send] = sys_msg_send,
+	[SYS_msg_receive] = sys_msg_receive,
+	[SYS_msg_rpc] = sys_msg_rpc,
+	[SYS_task_for_pid] = sys_task_for_pid,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -337,6 +337,24 @@ int task_kill_tree(struct task_struct *root)
 	return killed;
 }
 
+void task_fill_info(struct task_struct *t, struct mica_task_info *info)
+{
+	memset(info, 0, sizeof *info);
+	info->pid = t->pid;
+	info->ppid = t->parent ? t->parent->pid : 0;
+	info->state = t->state;
+	info->prio = t->prio;
+	info->static_prio = t->static_prio;
+	info->utime = t->utime;
+	info->stime = t->stime;
+	info->nvcsw = t->nvcsw;
+	info->nivcsw = t->nivcsw;
+	strlcpy(info->name, t->name, sizeof info->name);
+	if (t->state == TASK_WAITING && t->waiting_on)
+		strlcpy(info->wait, t->waiting_on->name, sizeof info->wait);
+	strlcpy(info->policy, policy->name, sizeof info->policy);
+}
+
 long task_snapshot(struct mica_task_info *ubuf, unsigned max)
 {
 	struct mica_task_info info;
@@ -348,21 +366,7 @@ long task_snapshot(struct mica_task_info *ubuf, unsigned max)
 	{
 		if (n == max)
 			break;
-		memset(&info, 0, sizeof info);
-		info.pid = t->pid;
-		info.ppid = t->parent ? t->parent->pid : 0;
-		info.state = t->state;
-		info.prio = t->prio;
-		info.static_prio = t->static_prio;
-		info.utime = t->utime;
-		info.stime = t->stime;
-		info.nvcsw = t->nvcsw;
-		info.nivcsw = t->nivcsw;
-		strlcpy(info.name, t->name, sizeof info.name);
-		if (t->state == TASK_WAITING && t->waiting_on)
-			strlcpy(info.wait, t->waiting_on->name,
-				sizeof info.wait);
-		strlcpy(info.policy, policy->name, sizeof info.policy);
+		task_fill_info(t, &info);
 		/* copy_to_user may fault a page in; that cannot sleep here */
 		if (copy_to_user(&ubuf[n], &info, sizeof info) < 0) {
 			irq_restore(flags);

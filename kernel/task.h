@@ -35,6 +35,8 @@ enum task_state {
 struct mm_struct;
 struct files_struct;
 struct ipc_space;
+struct port;
+struct ipc_space;
 
 struct task_struct {
 	/* ---- CPU context ------------------------------------------------ */
@@ -80,7 +82,9 @@ struct task_struct {
 
 	/* ---- I/O and IPC status ------------------------------------------ */
 	struct files_struct *files; /* open files (kernel/file.c) */
-	struct ipc_space *ipc;      /* the port name space (ports issue) */
+	struct ipc_space *ipc;      /* its port name space (kernel/ipc) */
+	struct port *kport;         /* its Kernel port: operations on it */
+	bool suspended;             /* stopped through its Kernel port */
 
 	/* ---- family ------------------------------------------------------ */
 	struct task_struct *parent; /* who created it (init, if orphaned) */
@@ -138,5 +142,6 @@ int task_kill_tree(struct task_struct *t);
 struct mica_task_info;
 /* Copy a snapshot of up to max tasks to user memory; returns how many. */
 long task_snapshot(struct mica_task_info *ubuf, unsigned max);
+void task_fill_info(struct task_struct *t, struct mica_task_info *info);
 
 #endif

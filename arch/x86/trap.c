@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "task.h"
 #include "mm/vm.h"
+#include "ipc/ipc.h"
 #include <mica/syscall.h>
 
 static irq_handler_t irq_handlers[NR_IRQS];
@@ -141,6 +142,8 @@ void trap_dispatch(struct trap_frame *tf)
 	 * before it runs another user instruction.
 	 */
 	sched_preempt_point();
+	if (trap_from_user(tf) && current->suspended)
+		task_suspend_point(); /* stopped through its Kernel port */
 	if (trap_from_user(tf) && current->killed)
 		task_exit(current->killed);
 }
