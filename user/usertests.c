@@ -564,6 +564,1471 @@ static void test_textbook_fork_exec(void)
 	EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+/* ---- ports and messages ------------------------------------------------ */
+
+/*
+ * The Mach-style IPC of include/mica/ipc.h, through the wrappers of
+ * user/lib/ipc.c. Exact error codes are checked with the raw system calls
+ * (raw_send, raw_recv, raw_rpc below), which return -errno.
+ *
+ * Conventions of this section:
+ *  - ipc_baseline() instead of take_baseline(), and EXPECT_IPC_NO_LEAK():
+ *    the leak check also compares live ports and queued messages.
+ *  - A child forked with ipc_fork() checks with EXPECT too and ends with
+ *    child_done(): its exit status says whether any check failed, and
+ *    EXPECT_CHILD_OK(pid) in the parent turns that into a failure here.
+ *  - Receives that should succeed use MSG_TIMEOUT with IPC_WAIT, so that
+ *    a lost message fails the test instead of hanging it.
+ */
+#include <ipc.h>
+
+#define IPC_WAIT 5000  /* ms: far longer than any step should take */
+#define BAD_NAME 9999  /* a name no task holds */
+#define NO_PID	 30000 /* a pid no task has */
+
+static long raw_send(const struct msg *m, unsigned options, unsigned timeout)
+{
+	return sys_raw(SYS_msg_send, (long)m, options, timeout, 0, 0);
+}
+
+static long raw_recv(port_t name, struct msg *buf, unsigned size,
+		     unsigned options, unsigned timeout)
+{
+	return sys_raw(SYS_msg_receive, name, (long)buf, size, options,
+		       timeout);
+}
+
+static long raw_rpc(struct msg *m, struct msg *reply, unsigned size,
+		    unsigned options, unsigned timeout)
+{
+	return sys_raw(SYS_msg_rpc, (long)m, (long)reply, size, options,
+		       timeout);
+}
+
+/* Receive one message on name, waiting at most IPC_WAIT: the size. */
+static long recv_wait(port_t name, struct msg *buf)
+{
+	return raw_recv(name, buf, sizeof *buf, MSG_TIMEOUT, IPC_WAIT);
+}
+
+/* Send a message with id and one int in its body. */
+static long send_int(port_t dest, int id, int value, unsigned options)
+{
+	struct msg m;
+
+	msg_init(&m, dest, id, &value, sizeof value);
+	return raw_send(&m, options, 0);
+}
+
+/* The int at the start of a message's body. */
+static int body_int(const struct msg *m)
+{
+	int v;
+
+	memcpy(&v, m->body, sizeof v);
+	return v;
+}
+
+/* An rpc to a Kernel port: the int32 result of op, or -9999 if the reply
+ * was not the one expected. */
+static int kernel_op(port_t kport, int op)
+{
+	struct msg m, r;
+	long n;
+
+	msg_init(&m, kport, op, NULL, 0);
+	n = raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT);
+	if (n != (long)(MSG_SIZE_MIN + sizeof(int32_t)) ||
+	    r.h.id != op + KERNEL_REPLY_OFFSET) {
+		printf("utest: %s: kernel op %d: rpc returned %ld, id %d\n",
+		       test_name, op, n, (int)r.h.id);
+		return -9999;
+	}
+	return body_int(&r);
+}
+
+/* KERNEL_TASK_INFO through kport into *info: 0, or -1 (with a reason
+ * printed) if the rpc or its reply was wrong. */
+static int kernel_task_info(port_t kport, struct mica_task_info *info)
+{
+	struct msg m, r;
+	long n;
+
+	msg_init(&m, kport, KERNEL_TASK_INFO, NULL, 0);
+	n = raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT);
+	if (n != (long)(MSG_SIZE_MIN + sizeof *info) ||
+	    r.h.id != KERNEL_TASK_INFO + KERNEL_REPLY_OFFSET || r.h.sender) {
+		printf("utest: %s: TASK_INFO: rpc returned %ld, id %d, "
+		       "sender %d\n",
+		       test_name, n, (int)r.h.id, (int)r.h.sender);
+		return -1;
+	}
+	memcpy(info, r.body, sizeof *info);
+	return 0;
+}
+
+/*
+ * The baseline for IPC tests. The first msg_rpc of a task creates its
+ * private reply port, which then lives as long as the task: make it now,
+ * so that it is part of the baseline rather than a "leak".
+ */
+static void ipc_baseline(void)
+{
+	struct mica_task_info info;
+
+	kernel_task_info(PORT_KERNEL, &info);
+	take_baseline();
+}
+
+/* expect_no_leak, plus live ports and queued messages. */
+static void expect_ipc_no_leak(int line)
+{
+	struct mica_memstat now;
+
+	expect_no_leak(line);
+	memstat(&now);
+	if (now.ports != baseline.ports)
+		fail_eq(line, "ports", now.ports, baseline.ports);
+	if (now.messages != baseline.messages)
+		fail_eq(line, "messages", now.messages, baseline.messages);
+}
+#define EXPECT_IPC_NO_LEAK() expect_ipc_no_leak(__LINE__)
+
+/* Messages queued in the kernel now, relative to the baseline. */
+static long queued_now(void)
+{
+	struct mica_memstat now;
+
+	memstat(&now);
+	return (long)now.messages - (long)baseline.messages;
+}
+
+/* fork, with the child's failure count starting from zero. */
+static pid_t ipc_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		failures = 0;
+	return pid;
+}
+
+/* The end of a child: its exit status tells whether its checks passed. */
+static void child_done(void)
+{
+	exit(failures ? 1 : 0);
+}
+
+static void expect_child_ok(pid_t pid, int line)
+{
+	int status = -1;
+
+	if (waitpid(pid, &status, 0) != pid)
+		fail(line, "waitpid(child)");
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_eq(line, "child's wait status", status, 0);
+}
+#define EXPECT_CHILD_OK(pid) expect_child_ok((pid), __LINE__)
+
+/* CPU ticks (user + kernel) pid has used, or -1 if it is not there. */
+static long task_ticks(pid_t pid)
+{
+	static struct mica_task_info info[64];
+	int n = ps_snapshot(info, 64);
+
+	for (int i = 0; i < n; i++)
+		if (info[i].pid == pid)
+			return (long)info[i].utime + info[i].stime;
+	return -1;
+}
+
+static void spin_forever(void)
+{
+	volatile unsigned n = 0;
+
+	for (;;)
+		n++;
+}
+
+/* A message with body, id, sender and dest; FIFO order; sizes. */
+static void test_ipc_send_receive_basic(void)
+{
+	static uint8_t big[MSG_BODY_MAX];
+	struct msg m, r;
+	port_t p, q;
+	pid_t pid;
+
+	ipc_baseline();
+	EXPECT_EQ(port_type(PORT_KERNEL), RIGHT_SEND); /* born with these */
+	EXPECT_EQ(port_type(PORT_NOTIFY), RIGHT_RECEIVE);
+	EXPECT_EQ(port_type(PORT_SELF), RIGHT_RECEIVE);
+	p = port_allocate();
+	EXPECT(p >= PORT_FIRST_FREE);
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE);
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE | RIGHT_SEND);
+
+	msg_init(&m, p, 42, "hello, port", 12);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(queued_now(), 1);
+	memset(&r, 0xAA, sizeof r);
+	EXPECT_EQ(raw_recv(p, &r, sizeof r, 0, 0), MSG_SIZE_MIN + 12);
+	EXPECT_EQ(r.h.size, MSG_SIZE_MIN + 12);
+	EXPECT_EQ(r.h.id, 42);
+	EXPECT_EQ(r.h.dest, p);
+	EXPECT_EQ(r.h.reply, PORT_NULL);
+	EXPECT_EQ(r.h.sender, getpid());
+	EXPECT_EQ(r.h.nrights, 0);
+	EXPECT(memcmp(r.body, "hello, port", 12) == 0);
+	EXPECT_EQ(queued_now(), 0);
+
+	/* An empty body and a full one, received in the order sent. */
+	for (unsigned i = 0; i < sizeof big; i++)
+		big[i] = (uint8_t)(i * 7 + 1);
+	msg_init(&m, p, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	msg_init(&m, p, 2, big, sizeof big);
+	EXPECT_EQ(m.h.size, MSG_SIZE_MAX);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &r), MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.id, 1);
+	EXPECT_EQ(recv_wait(p, &r), MSG_SIZE_MAX);
+	EXPECT_EQ(r.h.id, 2);
+	EXPECT(memcmp(r.body, big, sizeof big) == 0);
+
+	/* From another task: the kernel stamps the sender's pid. */
+	pid = ipc_fork();
+	if (pid == 0) {
+		EXPECT_EQ(send_int(p, 7, getpid(), 0), 0);
+		child_done();
+	}
+	EXPECT_EQ(recv_wait(p, &r), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(r.h.id, 7);
+	EXPECT_EQ(r.h.sender, pid);
+	EXPECT_EQ(body_int(&r), pid);
+	EXPECT_EQ(r.h.dest, p);
+	EXPECT_CHILD_OK(pid);
+
+	/* Bad input. */
+	q = port_allocate(); /* a receive right only */
+	msg_init(&m, q, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.dest = BAD_NAME;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	m.h.dest = p;
+	m.h.size = MSG_SIZE_MIN - 1;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	m.h.size = MSG_SIZE_MAX + 1;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	EXPECT_EQ(raw_recv(PORT_KERNEL, &r, sizeof r, MSG_TIMEOUT, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(raw_recv(BAD_NAME, &r, sizeof r, MSG_TIMEOUT, 0), -EINVAL);
+	errno = 0; /* and the wrappers' convention: -1 and errno */
+	EXPECT_EQ(msg_receive(BAD_NAME, &r, sizeof r, MSG_TIMEOUT, 0), -1);
+	EXPECT_EQ(errno, EINVAL);
+	EXPECT_EQ(queued_now(), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(sys_raw(SYS_port_type, p, 0, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(sys_raw(SYS_port_deallocate, p, 0, 0, 0, 0), -EINVAL);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* The child of ipc_rights_transfer: gets a receive and a send right in a
+ * message on its PORT_SELF, and uses both. */
+static void rights_child(void)
+{
+	struct msg m;
+	port_t a, b;
+
+	EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 10);
+	EXPECT_EQ(m.h.sender, getppid());
+	EXPECT_EQ(m.h.dest, PORT_SELF);
+	EXPECT_EQ(m.h.nrights, 2);
+	a = m.h.rights[0].name;
+	b = m.h.rights[1].name;
+	EXPECT_EQ(m.h.rights[0].disposition, MSG_MOVE_RECEIVE);
+	EXPECT_EQ(m.h.rights[1].disposition, MSG_MOVE_SEND);
+	EXPECT_EQ(port_type(a), RIGHT_RECEIVE);
+	EXPECT_EQ(port_type(b), RIGHT_SEND);
+	/* The message queued on a before the move came with it. */
+	EXPECT_EQ(raw_recv(a, &m, sizeof m, MSG_TIMEOUT, 0), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 11);
+	EXPECT_EQ(m.h.sender, getppid());
+	/* Answer on b, giving back a send right and a reply right to a. */
+	msg_init(&m, b, 12, NULL, 0);
+	m.h.reply = a;
+	m.h.reply_disposition = MSG_MAKE_SEND_ONCE;
+	msg_add_right(&m, a, MSG_MAKE_SEND);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(a, &m), MSG_SIZE_MIN); /* via the send-once */
+	EXPECT_EQ(m.h.id, 13);
+	EXPECT_EQ(recv_wait(a, &m), MSG_SIZE_MIN); /* via the send right */
+	EXPECT_EQ(m.h.id, 14);
+	msg_init(&m, b, 15, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	child_done(); /* a dies with us */
+}
+
+/* A receive right and a send right travel to a child in a message. */
+static void test_ipc_rights_transfer(void)
+{
+	struct msg m, r;
+	port_t a, b, s, once, reply;
+	pid_t pid;
+
+	ipc_baseline();
+	a = port_allocate();
+	b = port_allocate();
+	/* Queue a message on a through a send-once right, used up by it. */
+	once = port_make_send_once(a);
+	EXPECT(once >= PORT_FIRST_FREE && once != a);
+	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE);
+	msg_init(&m, once, 11, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(sys_raw(SYS_port_type, once, 0, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL); /* once is gone */
+
+	pid = ipc_fork();
+	if (pid == 0)
+		rights_child();
+	msg_init(&m, pid, 10, NULL, 0);
+	msg_add_right(&m, a, MSG_MOVE_RECEIVE);
+	msg_add_right(&m, b, MSG_MAKE_SEND);
+	EXPECT_EQ(raw_send(&m, MSG_TO_PID, 0), 0);
+	EXPECT_EQ(sys_raw(SYS_port_type, a, 0, 0, 0, 0), -EINVAL); /* moved */
+	EXPECT_EQ(port_type(b), RIGHT_RECEIVE);
+
+	EXPECT_EQ(recv_wait(b, &r), MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.id, 12);
+	EXPECT_EQ(r.h.sender, pid);
+	EXPECT_EQ(r.h.nrights, 1);
+	EXPECT_EQ(r.h.rights[0].disposition, MSG_MOVE_SEND);
+	s = r.h.rights[0].name;
+	EXPECT_EQ(port_type(s), RIGHT_SEND);
+	reply = r.h.reply;
+	EXPECT(reply != PORT_NULL);
+	EXPECT_EQ(port_type(reply), RIGHT_SEND_ONCE);
+	msg_init(&m, reply, 13, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL); /* a send-once is used up */
+	msg_init(&m, s, 14, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(b, &r), MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.id, 15);
+	EXPECT_CHILD_OK(pid);
+
+	/* The receive right died with the child: s is a dead name now. */
+	EXPECT_EQ(port_type(s), RIGHT_DEAD_NAME);
+	msg_init(&m, s, 16, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EDEADNAME);
+	EXPECT_EQ(port_deallocate(s), 0);
+
+	/* Bad input: rights this task does not hold. */
+	msg_init(&m, b, 17, NULL, 0);
+	EXPECT_EQ(port_make_send(b), 0);
+	msg_add_right(&m, PORT_KERNEL, MSG_MOVE_RECEIVE);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.rights[0].name = BAD_NAME;
+	m.h.rights[0].disposition = MSG_COPY_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	EXPECT_EQ(queued_now(), 0);
+	EXPECT_EQ(port_deallocate(b), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* The child of part 5 below: holds a send and a send-once right to the
+ * parent's port until told to drop them. */
+static void no_senders_child(void)
+{
+	struct msg m;
+	port_t snd, once;
+
+	EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 20);
+	EXPECT_EQ(m.h.nrights, 2);
+	snd = m.h.rights[0].name;
+	once = m.h.rights[1].name;
+	EXPECT_EQ(m.h.rights[0].disposition, MSG_MOVE_SEND);
+	EXPECT_EQ(m.h.rights[1].disposition, MSG_MOVE_SEND_ONCE);
+	EXPECT_EQ(port_type(snd), RIGHT_SEND);
+	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE);
+	msg_init(&m, once, 21, NULL, 0); /* uses the send-once up */
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 22);
+	EXPECT_EQ(port_deallocate(snd), 0);
+	child_done();
+}
+
+/* Dead names, and the three port notifications. */
+static void test_ipc_dead_names_and_notifications(void)
+{
+	struct msg m;
+	port_t p;
+	pid_t pid;
+
+	ipc_baseline();
+
+	/* 1. Destroying a port discards the messages queued on it. */
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(send_int(p, 1, i, 0), 0);
+	EXPECT_EQ(queued_now(), 3);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(queued_now(), 0);
+
+	/* 2. The child's send right becomes a dead name when we destroy the
+	 * port, and NOTIFY_DEAD_NAME tells it so. */
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	pid = ipc_fork();
+	if (pid == 0) {
+		EXPECT_EQ(port_request(p, PORT_REQUEST_DEAD_NAME), 0);
+		EXPECT_EQ(send_int(p, 1, 0, 0), 0); /* "ready" */
+		EXPECT_EQ(recv_wait(PORT_NOTIFY, &m),
+			  MSG_SIZE_MIN + sizeof(port_t));
+		EXPECT_EQ(m.h.id, NOTIFY_DEAD_NAME);
+		EXPECT_EQ(m.h.sender, 0);
+		EXPECT_EQ(m.h.dest, PORT_NOTIFY);
+		EXPECT_EQ(msg_notify_name(&m), p);
+		EXPECT_EQ(port_type(p), RIGHT_DEAD_NAME);
+		EXPECT_EQ(send_int(p, 2, 0, 0), -EDEADNAME);
+		EXPECT_EQ(port_deallocate(p), 0);
+		EXPECT_EQ(sys_raw(SYS_port_type, p, 0, 0, 0, 0), -EINVAL);
+		child_done();
+	}
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_CHILD_OK(pid);
+
+	/* 3. A sender blocked on a full queue wakes with -EDEADNAME. */
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_set_qlimit(p, 1), 0);
+	EXPECT_EQ(send_int(p, 1, 0, 0), 0); /* full */
+	pid = ipc_fork();
+	if (pid == 0) {
+		msg_init(&m, p, 2, NULL, 0); /* blocks: the queue is full */
+		EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, IPC_WAIT), -EDEADNAME);
+		child_done();
+	}
+	sleep_ms(100);
+	EXPECT_EQ(task_state(pid, NULL), ST_WAITING);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_CHILD_OK(pid);
+
+	/* 4. Deallocating the name we asked about: NOTIFY_PORT_DELETED. */
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	pid = ipc_fork();
+	if (pid == 0) {
+		EXPECT_EQ(port_request(p, PORT_REQUEST_DEAD_NAME), 0);
+		EXPECT_EQ(port_deallocate(p), 0);
+		EXPECT_EQ(recv_wait(PORT_NOTIFY, &m),
+			  MSG_SIZE_MIN + sizeof(port_t));
+		EXPECT_EQ(m.h.id, NOTIFY_PORT_DELETED);
+		EXPECT_EQ(m.h.sender, 0);
+		EXPECT_EQ(msg_notify_name(&m), p);
+		child_done();
+	}
+	EXPECT_CHILD_OK(pid);
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE | RIGHT_SEND); /* untouched */
+	EXPECT_EQ(port_deallocate(p), 0);
+
+	/* 5. NOTIFY_NO_SENDERS when the last send right elsewhere goes. */
+	p = port_allocate();
+	pid = ipc_fork();
+	if (pid == 0)
+		no_senders_child();
+	msg_init(&m, pid, 20, NULL, 0);
+	msg_add_right(&m, p, MSG_MAKE_SEND);
+	msg_add_right(&m, p, MSG_MAKE_SEND_ONCE);
+	EXPECT_EQ(raw_send(&m, MSG_TO_PID, 0), 0);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN); /* the send-once, used */
+	EXPECT_EQ(m.h.id, 21);
+	EXPECT_EQ(m.h.sender, pid);
+	EXPECT_EQ(port_request(p, PORT_REQUEST_NO_SENDERS), 0);
+	/* The child still holds a send right: no notification yet. */
+	EXPECT_EQ(raw_recv(PORT_NOTIFY, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK);
+	EXPECT_EQ(send_int(pid, 22, 0, MSG_TO_PID), 0); /* "drop it" */
+	EXPECT_EQ(recv_wait(PORT_NOTIFY, &m), MSG_SIZE_MIN + sizeof(port_t));
+	EXPECT_EQ(m.h.id, NOTIFY_NO_SENDERS);
+	EXPECT_EQ(m.h.sender, 0);
+	EXPECT_EQ(msg_notify_name(&m), p);
+	EXPECT_CHILD_OK(pid);
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE); /* the port itself lives on */
+
+	/* Bad requests. */
+	EXPECT_EQ(sys_raw(SYS_port_request, p, PORT_REQUEST_DEAD_NAME, 0, 0, 0),
+		  -EBADRIGHT); /* p holds no send right */
+	EXPECT_EQ(sys_raw(SYS_port_request, PORT_KERNEL,
+			  PORT_REQUEST_NO_SENDERS, 0, 0, 0),
+		  -EBADRIGHT); /* not a receive right */
+	EXPECT_EQ(sys_raw(SYS_port_request, p, 77, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(sys_raw(SYS_port_request, BAD_NAME, PORT_REQUEST_DEAD_NAME, 0,
+			  0, 0),
+		  -EINVAL);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(raw_recv(PORT_NOTIFY, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK); /* nothing more arrived */
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Queue limit 0: msg_send returns only once a receiver took it. */
+static void test_ipc_rendezvous(void)
+{
+	unsigned long t, times[2];
+	struct msg m;
+	port_t p;
+	pid_t pid;
+
+	ipc_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_set_qlimit(p, 0), 0);
+	/* Nobody is receiving: the message cannot be handed over. */
+	msg_init(&m, p, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	t = uptime_ms();
+	EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, 50), -ETIMEDOUT);
+	EXPECT(uptime_ms() - t >= 50);
+	EXPECT_EQ(queued_now(), 0); /* nothing left behind */
+
+	pid = ipc_fork();
+	if (pid == 0) {
+		times[0] = uptime_ms();
+		msg_init(&m, p, 1, NULL, 0);
+		EXPECT_EQ(raw_send(&m, 0, 0), 0);
+		times[1] = uptime_ms();
+		msg_init(&m, p, 2, times, sizeof times);
+		EXPECT_EQ(raw_send(&m, 0, 0), 0);
+		child_done();
+	}
+	sleep_ms(300);
+	EXPECT_EQ(task_state(pid, NULL), ST_WAITING); /* in msg_send */
+	t = uptime_ms();
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 1);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof times);
+	EXPECT_EQ(m.h.id, 2);
+	memcpy(times, m.body, sizeof times);
+	EXPECT(times[0] <= t); /* the sender started before the receive */
+	EXPECT(times[1] >= t); /* and returned only after it */
+	EXPECT(times[1] - times[0] >= 200);
+	EXPECT_CHILD_OK(pid);
+
+	/* Bad limits. */
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, p, PORT_QLIMIT_MAX + 1, 0, 0, 0),
+		  -EINVAL);
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, PORT_KERNEL, 0, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, BAD_NAME, 0, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Queue limit 1, full: wait, time out, give up at once, or MSG_NOTIFY. */
+static void test_ipc_full_queue_choices(void)
+{
+	unsigned long t, took;
+	struct msg m;
+	pid_t c1, c2;
+	port_t p;
+
+	ipc_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_set_qlimit(p, 1), 0);
+	EXPECT_EQ(send_int(p, 'A', 0, 0), 0); /* now full */
+
+	/* Do not wait. */
+	msg_init(&m, p, 'B', NULL, 0);
+	EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	/* Wait at most 50 ms. */
+	t = uptime_ms();
+	EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, 50), -ETIMEDOUT);
+	took = uptime_ms() - t;
+	EXPECT(took >= 50);
+	EXPECT(took < IPC_WAIT);
+	EXPECT_EQ(queued_now(), 1);
+
+	/* Let the kernel keep it, and tell us when it is queued. */
+	msg_init(&m, p, 'C', NULL, 0);
+	EXPECT_EQ(raw_send(&m, MSG_NOTIFY, 0), MSG_WILL_NOTIFY);
+	EXPECT_EQ(queued_now(), 2); /* queued, or cached, in the kernel */
+	msg_init(&m, p, 'D', NULL, 0);
+	EXPECT_EQ(raw_send(&m, MSG_NOTIFY, 0), -EBUSY); /* one per port */
+	EXPECT_EQ(raw_recv(PORT_NOTIFY, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK); /* not yet */
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 'A');
+	EXPECT_EQ(recv_wait(PORT_NOTIFY, &m), MSG_SIZE_MIN + sizeof(port_t));
+	EXPECT_EQ(m.h.id, NOTIFY_MSG_ACCEPTED);
+	EXPECT_EQ(m.h.sender, 0);
+	EXPECT_EQ(msg_notify_name(&m), p);
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 'C');
+	EXPECT_EQ(queued_now(), 0);
+	/* With room in the queue, MSG_NOTIFY changes nothing. */
+	msg_init(&m, p, 'E', NULL, 0);
+	EXPECT_EQ(raw_send(&m, MSG_NOTIFY, 0), 0);
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 'E');
+	EXPECT_EQ(raw_recv(PORT_NOTIFY, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK);
+
+	/* Wait for room: two blocked senders, woken oldest first. */
+	EXPECT_EQ(send_int(p, 'A', 0, 0), 0); /* full again */
+	c1 = ipc_fork();
+	if (c1 == 0) {
+		EXPECT_EQ(send_int(p, 'B', 0, 0), 0);
+		child_done();
+	}
+	sleep_ms(50);
+	c2 = ipc_fork();
+	if (c2 == 0) {
+		EXPECT_EQ(send_int(p, 'C', 0, 0), 0);
+		child_done();
+	}
+	sleep_ms(50);
+	EXPECT_EQ(task_state(c1, NULL), ST_WAITING);
+	EXPECT_EQ(task_state(c2, NULL), ST_WAITING);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 'A');
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 'B');
+	EXPECT_EQ(m.h.sender, c1);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 'C');
+	EXPECT_EQ(m.h.sender, c2);
+	EXPECT_CHILD_OK(c1);
+	EXPECT_CHILD_OK(c2);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* msg_receive with MSG_TIMEOUT: 0 does not wait, n waits n ms. */
+static void test_ipc_receive_timeout(void)
+{
+	unsigned long t, took;
+	struct msg m;
+	port_t p;
+	pid_t pid;
+
+	ipc_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	EXPECT_EQ(raw_recv(PORT_NOTIFY, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK);
+	t = uptime_ms();
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 30), -ETIMEDOUT);
+	took = uptime_ms() - t;
+	EXPECT(took >= 30);
+	EXPECT(took < 1000);
+
+	/* A message that arrives during the wait ends it early. */
+	pid = ipc_fork();
+	if (pid == 0) {
+		sleep_ms(50);
+		EXPECT_EQ(send_int(p, 5, 0, 0), 0);
+		sleep_ms(50);
+		EXPECT_EQ(send_int(p, 6, 0, 0), 0);
+		child_done();
+	}
+	t = uptime_ms();
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, IPC_WAIT),
+		  MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 5);
+	EXPECT(uptime_ms() - t < IPC_WAIT);
+	/* Without the MSG_TIMEOUT bit the value means nothing: this waits
+	 * for message 6, about 50 ms, far longer than 1 ms. */
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, 0, 1), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 6);
+	EXPECT_CHILD_OK(pid);
+
+	EXPECT_EQ(raw_recv(BAD_NAME, &m, sizeof m, MSG_TIMEOUT, 0), -EINVAL);
+	EXPECT_EQ(raw_recv(PORT_KERNEL, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Receive from a port set: any member; dest tells which. */
+static void test_ipc_port_sets(void)
+{
+	struct msg m;
+	port_t a, b, s;
+	int got = 0;
+	pid_t pid;
+
+	ipc_baseline();
+	a = port_allocate();
+	b = port_allocate();
+	EXPECT_EQ(port_make_send(a), 0);
+	EXPECT_EQ(port_make_send(b), 0);
+	s = port_set_allocate();
+	EXPECT(s >= PORT_FIRST_FREE);
+	EXPECT_EQ(port_type(s), RIGHT_PORT_SET);
+	EXPECT_EQ(raw_recv(s, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	EXPECT_EQ(port_set_add(s, a), 0);
+	EXPECT_EQ(port_set_add(s, b), 0);
+
+	EXPECT_EQ(send_int(b, 2, 0, 0), 0);
+	EXPECT_EQ(send_int(a, 1, 0, 0), 0);
+	for (int i = 0; i < 2; i++) {
+		EXPECT_EQ(recv_wait(s, &m), MSG_SIZE_MIN + sizeof(int));
+		if (m.h.dest == a && m.h.id == 1)
+			got |= 1;
+		else if (m.h.dest == b && m.h.id == 2)
+			got |= 2;
+		else
+			EXPECT(!"a message with the wrong dest or id");
+	}
+	EXPECT_EQ(got, 3);
+	EXPECT_EQ(raw_recv(s, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+
+	/* A receiver blocked on the set wakes for a message to a member. */
+	pid = ipc_fork();
+	if (pid == 0) {
+		sleep_ms(50);
+		EXPECT_EQ(send_int(b, 3, 0, 0), 0);
+		child_done();
+	}
+	EXPECT_EQ(recv_wait(s, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.dest, b);
+	EXPECT_EQ(m.h.id, 3);
+	EXPECT_EQ(m.h.sender, pid);
+	EXPECT_CHILD_OK(pid);
+
+	/* A removed member is no longer heard through the set. */
+	EXPECT_EQ(port_set_remove(s, a), 0);
+	EXPECT_EQ(send_int(a, 4, 0, 0), 0);
+	EXPECT_EQ(raw_recv(s, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	EXPECT_EQ(raw_recv(a, &m, sizeof m, MSG_TIMEOUT, 0),
+		  MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 4);
+	EXPECT_EQ(m.h.dest, a);
+	EXPECT(sys_raw(SYS_port_set_remove, s, a, 0, 0, 0) < 0);
+
+	/* Bad input. */
+	EXPECT_EQ(sys_raw(SYS_port_set_add, s, PORT_KERNEL, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_add, s, BAD_NAME, 0, 0, 0), -EINVAL);
+	EXPECT_EQ(sys_raw(SYS_port_set_add, a, b, 0, 0, 0), -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_add, BAD_NAME, a, 0, 0, 0), -EINVAL);
+	msg_init(&m, s, 5, NULL, 0); /* one cannot send to a set */
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+
+	/* Destroying a member takes it out of the set. */
+	EXPECT_EQ(port_deallocate(b), 0);
+	EXPECT_EQ(raw_recv(s, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	EXPECT_EQ(port_deallocate(s), 0);
+	EXPECT_EQ(port_deallocate(a), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* MSG_TO_PID reaches a task's PORT_SELF; MSG_FROM_PID picks a sender. */
+static void test_ipc_direct_by_pid(void)
+{
+	struct msg m;
+	pid_t c, d;
+
+	ipc_baseline();
+	c = ipc_fork();
+	if (c == 0) {
+		/* Only our parent's message, although another came first. */
+		m.h.sender = getppid();
+		EXPECT_EQ(raw_recv(PORT_SELF, &m, sizeof m,
+				   MSG_FROM_PID | MSG_TIMEOUT, IPC_WAIT),
+			  MSG_SIZE_MIN + sizeof(int));
+		EXPECT_EQ(m.h.id, 77);
+		EXPECT_EQ(m.h.sender, getppid());
+		EXPECT_EQ(m.h.dest, PORT_SELF);
+		m.h.sender = getppid();
+		EXPECT_EQ(raw_recv(PORT_SELF, &m, sizeof m,
+				   MSG_FROM_PID | MSG_TIMEOUT, 0),
+			  -EWOULDBLOCK);
+		/* The skipped one is still there. */
+		EXPECT_EQ(raw_recv(PORT_SELF, &m, sizeof m, MSG_TIMEOUT, 0),
+			  MSG_SIZE_MIN + sizeof(int));
+		EXPECT_EQ(m.h.id, 66);
+		EXPECT_EQ(m.h.sender, body_int(&m));
+		EXPECT(m.h.sender != getppid() && m.h.sender > 0);
+		EXPECT_EQ(send_int(getppid(), 78, 0, MSG_TO_PID), 0);
+		child_done();
+	}
+	d = ipc_fork();
+	if (d == 0) {
+		EXPECT_EQ(send_int(c, 66, getpid(), MSG_TO_PID), 0);
+		child_done();
+	}
+	EXPECT_CHILD_OK(d); /* its message is queued before ours */
+	EXPECT_EQ(send_int(c, 77, 0, MSG_TO_PID), 0);
+	EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 78);
+	EXPECT_EQ(m.h.sender, c);
+	EXPECT_EQ(m.h.dest, PORT_SELF);
+	EXPECT_CHILD_OK(c);
+
+	/* Bad input: no such task (any more). */
+	EXPECT_EQ(send_int(NO_PID, 1, 0, MSG_TO_PID), -ESRCH);
+	EXPECT_EQ(send_int(c, 1, 0, MSG_TO_PID), -ESRCH);
+	EXPECT_EQ(queued_now(), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* A buffer too small: -EMSGSIZE, the size needed, and nothing lost. */
+static void test_ipc_emsgsize(void)
+{
+	struct mica_task_info info;
+	uint8_t pattern[100];
+	struct msg m, r;
+	port_t p, q, k, got;
+	int status;
+	pid_t pid;
+
+	ipc_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	for (unsigned i = 0; i < sizeof pattern; i++)
+		pattern[i] = (uint8_t)(200 - i);
+	msg_init(&m, p, 5, pattern, sizeof pattern);
+	msg_add_right(&m, q, MSG_MAKE_SEND); /* a right must not be lost */
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+
+	memset(&r, 0, sizeof r);
+	EXPECT_EQ(raw_recv(p, &r, MSG_SIZE_MIN + 10, MSG_TIMEOUT, 0),
+		  -EMSGSIZE);
+	EXPECT_EQ(r.h.size, MSG_SIZE_MIN + sizeof pattern);
+	r.h.size = 0;
+	EXPECT_EQ(raw_recv(p, &r, 4, MSG_TIMEOUT, 0), -EMSGSIZE);
+	EXPECT_EQ(r.h.size, MSG_SIZE_MIN + sizeof pattern);
+	EXPECT_EQ(raw_recv(p, &r, 0, MSG_TIMEOUT, 0), -EMSGSIZE);
+	EXPECT_EQ(queued_now(), 1); /* still queued */
+	/* Exactly the size needed is enough. */
+	memset(&r, 0, sizeof r);
+	EXPECT_EQ(
+	    raw_recv(p, &r, MSG_SIZE_MIN + sizeof pattern, MSG_TIMEOUT, 0),
+	    MSG_SIZE_MIN + sizeof pattern);
+	EXPECT_EQ(r.h.id, 5);
+	EXPECT(memcmp(r.body, pattern, sizeof pattern) == 0);
+	EXPECT_EQ(r.h.nrights, 1);
+	EXPECT_EQ(r.h.rights[0].disposition, MSG_MOVE_SEND);
+	got = r.h.rights[0].name;
+	EXPECT(port_type(got) > 0 && (port_type(got) & RIGHT_SEND));
+	if (got != q) /* Mach would merge it into q's name */
+		EXPECT_EQ(port_deallocate(got), 0);
+	EXPECT_EQ(queued_now(), 0);
+
+	/* msg_rpc with a reply buffer too small reports the same way ... */
+	pid = fork();
+	if (pid == 0)
+		sleep_forever();
+	k = task_for_pid(pid);
+	msg_init(&m, PORT_KERNEL, KERNEL_TASK_INFO, NULL, 0);
+	memset(&r, 0, sizeof r);
+	EXPECT_EQ(raw_rpc(&m, &r, MSG_SIZE_MIN, MSG_TIMEOUT, IPC_WAIT),
+		  -EMSGSIZE);
+	EXPECT_EQ(r.h.size, MSG_SIZE_MIN + sizeof(struct mica_task_info));
+	/* ... and the next rpc gets the answer to its own request, not the
+	 * one that did not fit: here, the child's task info, not ours. */
+	memset(&info, 0, sizeof info);
+	EXPECT_EQ(kernel_task_info(k, &info), 0);
+	EXPECT_EQ(info.pid, pid);
+	EXPECT_EQ(kill(pid), 0);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(port_deallocate(k), 0);
+
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* The Kernel port: task info, suspend, resume, terminate. */
+static void test_ipc_kernel_port(void)
+{
+	struct mica_task_info info;
+	long t1, t2, t3;
+	int status = 0;
+	struct msg m;
+	port_t k;
+	pid_t pid;
+
+	ipc_baseline();
+	memset(&info, 0, sizeof info);
+	EXPECT_EQ(kernel_task_info(PORT_KERNEL, &info), 0);
+	EXPECT_EQ(info.pid, getpid());
+	EXPECT_EQ(info.ppid, getppid());
+	EXPECT(strcmp(info.name, "usertests") == 0);
+
+	pid = fork();
+	if (pid == 0)
+		spin_forever();
+	k = task_for_pid(pid);
+	EXPECT(k >= PORT_FIRST_FREE);
+	EXPECT_EQ(port_type(k), RIGHT_SEND);
+	memset(&info, 0, sizeof info);
+	EXPECT_EQ(kernel_task_info(k, &info), 0);
+	EXPECT_EQ(info.pid, pid);
+	EXPECT_EQ(info.ppid, getpid());
+
+	sleep_ms(50);
+	EXPECT_EQ(kernel_op(k, KERNEL_TASK_SUSPEND), 0);
+	sleep_ms(50);
+	t1 = task_ticks(pid);
+	sleep_ms(300);
+	t2 = task_ticks(pid);
+	EXPECT(t1 >= 0);
+	EXPECT_EQ(t2, t1); /* suspended: it does not run */
+	EXPECT_EQ(kernel_op(k, KERNEL_TASK_RESUME), 0);
+	sleep_ms(300);
+	t3 = task_ticks(pid);
+	EXPECT(t3 > t2); /* running again */
+	EXPECT_EQ(kernel_op(k, KERNEL_TASK_TERMINATE), 0);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT(WIFSIGNALED(status));
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+
+	/* Its Kernel port died with it. */
+	EXPECT_EQ(port_type(k), RIGHT_DEAD_NAME);
+	msg_init(&m, k, KERNEL_TASK_INFO, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EDEADNAME);
+	EXPECT_EQ(port_deallocate(k), 0);
+
+	EXPECT_EQ(sys_raw(SYS_task_for_pid, NO_PID, 0, 0, 0, 0), -ESRCH);
+	EXPECT_EQ(sys_raw(SYS_task_for_pid, pid, 0, 0, 0, 0), -ESRCH);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* A forked child: its own 1/2/3, the parent's send rights, no receive
+ * rights. */
+static void test_ipc_fork_inheritance(void)
+{
+	struct mica_task_info info;
+	struct msg m;
+	port_t p, q;
+	pid_t pid;
+
+	ipc_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	pid = ipc_fork();
+	if (pid == 0) {
+		EXPECT_EQ(port_type(PORT_KERNEL), RIGHT_SEND);
+		EXPECT_EQ(port_type(PORT_NOTIFY), RIGHT_RECEIVE);
+		EXPECT_EQ(port_type(PORT_SELF), RIGHT_RECEIVE);
+		memset(&info, 0, sizeof info);
+		EXPECT_EQ(kernel_task_info(PORT_KERNEL, &info), 0);
+		EXPECT_EQ(info.pid, getpid()); /* my Kernel port, not his */
+		EXPECT_EQ(port_type(p), RIGHT_SEND);
+		EXPECT_EQ(sys_raw(SYS_port_type, q, 0, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0),
+			  -EBADRIGHT);
+		EXPECT_EQ(raw_recv(q, &m, sizeof m, MSG_TIMEOUT, 0), -EINVAL);
+		EXPECT_EQ(send_int(p, 31, 0, 0), 0);
+		/* My own PORT_SELF: what is sent to my pid lands here. */
+		EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN + sizeof(int));
+		EXPECT_EQ(m.h.id, 32);
+		EXPECT_EQ(m.h.sender, getppid());
+		child_done();
+	}
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 31);
+	EXPECT_EQ(m.h.sender, pid);
+	EXPECT_EQ(send_int(pid, 32, 0, MSG_TO_PID), 0);
+	EXPECT_CHILD_OK(pid);
+
+	/* Nothing changed on our side. */
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE | RIGHT_SEND);
+	EXPECT_EQ(port_type(q), RIGHT_RECEIVE);
+	EXPECT_EQ(raw_recv(PORT_SELF, &m, sizeof m, MSG_TIMEOUT, 0),
+		  -EWOULDBLOCK);
+	memset(&info, 0, sizeof info);
+	EXPECT_EQ(kernel_task_info(PORT_KERNEL, &info), 0);
+	EXPECT_EQ(info.pid, getpid());
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* The child of ipc_cleanup_on_exit: leaves a mess behind and exits. */
+static void messy_child(port_t parent)
+{
+	static uint8_t junk[512];
+	port_t mine[4], set, once;
+	struct msg m;
+
+	for (int i = 0; i < 4; i++) {
+		mine[i] = port_allocate();
+		EXPECT(mine[i] >= PORT_FIRST_FREE);
+		EXPECT_EQ(port_make_send(mine[i]), 0);
+		for (int j = 0; j < 3; j++) {
+			msg_init(&m, mine[i], j, junk, sizeof junk);
+			EXPECT_EQ(raw_send(&m, 0, 0), 0);
+		}
+	}
+	/* Messages that carry rights, a port set, a send-once, a request. */
+	msg_init(&m, mine[0], 9, NULL, 0);
+	msg_add_right(&m, mine[1], MSG_MAKE_SEND);
+	msg_add_right(&m, parent, MSG_COPY_SEND);
+	m.h.reply = mine[2];
+	m.h.reply_disposition = MSG_MAKE_SEND_ONCE;
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	set = port_set_allocate();
+	EXPECT_EQ(port_set_add(set, mine[1]), 0);
+	once = port_make_send_once(mine[3]);
+	EXPECT(once >= PORT_FIRST_FREE);
+	EXPECT_EQ(port_request(mine[3], PORT_REQUEST_NO_SENDERS), 0);
+	EXPECT_EQ(send_int(getpid(), 8, 0, MSG_TO_PID), 0);
+	/* Give the parent a send right to mine[0], then go. */
+	msg_init(&m, parent, 40, NULL, 0);
+	msg_add_right(&m, mine[0], MSG_MAKE_SEND);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	child_done();
+}
+
+/* Whatever a task holds is cleaned up when it exits or is killed. */
+static void test_ipc_cleanup_on_exit(void)
+{
+	int status;
+	port_t p, r, c, reply;
+	struct msg m;
+	pid_t pid, k1, k2, k3;
+
+	ipc_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	pid = ipc_fork();
+	if (pid == 0)
+		messy_child(p);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 40);
+	EXPECT_EQ(m.h.nrights, 1);
+	c = m.h.rights[0].name; /* a send right, dead once the child exits */
+	EXPECT_CHILD_OK(pid);
+	EXPECT_EQ(port_type(c), RIGHT_DEAD_NAME);
+	msg_init(&m, c, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EDEADNAME);
+	EXPECT_EQ(port_deallocate(c), 0);
+	EXPECT_EQ(queued_now(), 0); /* its 14 messages went with it */
+
+	/* Tasks killed while blocked in msg_send, msg_rpc, msg_receive. */
+	r = port_allocate();
+	EXPECT_EQ(port_make_send(r), 0);
+	EXPECT_EQ(port_set_qlimit(p, 1), 0);
+	EXPECT_EQ(send_int(p, 50, 0, 0), 0); /* p is full */
+	k1 = fork();
+	if (k1 == 0) {
+		send_int(p, 51, 0, 0);
+		exit(0);
+	}
+	k2 = fork();
+	if (k2 == 0) {
+		msg_init(&m, r, 52, NULL, 0);
+		raw_rpc(&m, &m, sizeof m, 0, 0);
+		exit(0);
+	}
+	k3 = fork();
+	if (k3 == 0) {
+		raw_recv(PORT_SELF, &m, sizeof m, 0, 0);
+		exit(0);
+	}
+	sleep_ms(100);
+	EXPECT_EQ(task_state(k1, NULL), ST_WAITING);
+	EXPECT_EQ(task_state(k2, NULL), ST_WAITING);
+	EXPECT_EQ(task_state(k3, NULL), ST_WAITING);
+	EXPECT_EQ(kill(k1), 0);
+	EXPECT_EQ(kill(k2), 0);
+	EXPECT_EQ(kill(k3), 0);
+	EXPECT_EQ(waitpid(k1, &status, 0), k1);
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	EXPECT_EQ(waitpid(k2, &status, 0), k2);
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	EXPECT_EQ(waitpid(k3, &status, 0), k3);
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	/* k1's send never happened; k2's request is here, its reply port
+	 * dead. */
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(m.h.id, 50);
+	EXPECT_EQ(raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0), -EWOULDBLOCK);
+	EXPECT_EQ(raw_recv(r, &m, sizeof m, MSG_TIMEOUT, 0), MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, 52);
+	reply = m.h.reply;
+	EXPECT(reply != PORT_NULL);
+	EXPECT_EQ(port_type(reply), RIGHT_DEAD_NAME);
+	msg_init(&m, reply, 53, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EDEADNAME);
+	port_deallocate(reply); /* if the failed send left the name */
+	EXPECT_EQ(port_deallocate(r), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* A port whose receive right died with a child: a dead name here. */
+static port_t make_dead_name(port_t via)
+{
+	struct msg m;
+	pid_t pid = ipc_fork();
+
+	if (pid == 0) {
+		port_t mine = port_allocate();
+
+		msg_init(&m, via, 1, NULL, 0);
+		msg_add_right(&m, mine, MSG_MAKE_SEND);
+		EXPECT_EQ(raw_send(&m, 0, 0), 0);
+		child_done();
+	}
+	EXPECT_EQ(recv_wait(via, &m), MSG_SIZE_MIN);
+	EXPECT_CHILD_OK(pid);
+	return m.h.nrights == 1 ? m.h.rights[0].name : PORT_NULL;
+}
+
+/* Every kind of bad argument: a specific error, and no harm done. */
+static void test_ipc_bad_input(void)
+{
+	static const port_t unknown[] = {PORT_NULL, -1, BAD_NAME, 0x7fffffff};
+	static const uint32_t bad_disp[] = {0, 15, 22, 99, 0xFFFFFFFF};
+	static const uint32_t bad_size[] = {0, MSG_SIZE_MIN - 1,
+					    MSG_SIZE_MAX + 1, 0xFFFFFFFF};
+	struct msg m, r;
+	port_t p, q, s, dead;
+
+	ipc_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	q = port_allocate(); /* receive only */
+	s = port_set_allocate();
+
+	/* Names this task does not have. */
+	for (unsigned i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		port_t n = unknown[i];
+
+		EXPECT_EQ(sys_raw(SYS_port_type, n, 0, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_deallocate, n, 0, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_make_send, n, 0, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_make_send_once, n, 0, 0, 0, 0),
+			  -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_set_qlimit, n, 1, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_request, n, PORT_REQUEST_DEAD_NAME,
+				  0, 0, 0),
+			  -EINVAL);
+		EXPECT_EQ(sys_raw(SYS_port_set_add, s, n, 0, 0, 0), -EINVAL);
+		EXPECT_EQ(raw_recv(n, &r, sizeof r, MSG_TIMEOUT, 0), -EINVAL);
+		msg_init(&m, n, 1, NULL, 0);
+		EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+		msg_init(&m, p, 1, NULL, 0);
+		msg_add_right(&m, n, MSG_COPY_SEND);
+		EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	}
+	errno = 0;
+	EXPECT_EQ(port_type(BAD_NAME), -1);
+	EXPECT_EQ(errno, EINVAL);
+
+	/* The wrong kind of right. */
+	msg_init(&m, q, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT); /* receive only */
+	m.h.dest = s;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT); /* a port set */
+	EXPECT_EQ(raw_recv(PORT_KERNEL, &r, sizeof r, MSG_TIMEOUT, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_make_send, PORT_KERNEL, 0, 0, 0, 0),
+		  -EBADRIGHT); /* MAKE_SEND from a send right */
+	EXPECT_EQ(sys_raw(SYS_port_make_send_once, PORT_KERNEL, 0, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, PORT_KERNEL, 1, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_add, s, PORT_KERNEL, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_set_add, q, p, 0, 0, 0), -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_request, q, PORT_REQUEST_DEAD_NAME, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_request, PORT_KERNEL,
+			  PORT_REQUEST_NO_SENDERS, 0, 0, 0),
+		  -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_request, p, 0, 0, 0, 0), -EINVAL);
+	/* ... as the reply right ... */
+	msg_init(&m, p, 1, NULL, 0);
+	m.h.reply = PORT_KERNEL;
+	m.h.reply_disposition = MSG_MAKE_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.reply_disposition = MSG_MAKE_SEND_ONCE;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.reply = q;
+	m.h.reply_disposition = MSG_COPY_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.reply_disposition = MSG_MOVE_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	/* ... and as a carried right. */
+	msg_init(&m, p, 1, NULL, 0);
+	msg_add_right(&m, PORT_KERNEL, MSG_MOVE_RECEIVE);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.rights[0].disposition = MSG_MAKE_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+	m.h.rights[0].name = q;
+	m.h.rights[0].disposition = MSG_COPY_SEND;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EBADRIGHT);
+
+	/* Dispositions, nrights and sizes out of range. */
+	for (unsigned i = 0; i < sizeof bad_disp / sizeof bad_disp[0]; i++) {
+		msg_init(&m, p, 1, NULL, 0);
+		msg_add_right(&m, p, bad_disp[i]);
+		EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+		msg_init(&m, p, 1, NULL, 0);
+		m.h.reply = p;
+		m.h.reply_disposition = bad_disp[i];
+		EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	}
+	msg_init(&m, p, 1, NULL, 0);
+	m.h.nrights = MSG_RIGHTS_MAX + 1;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	m.h.nrights = 0xFFFFFFFF;
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	for (unsigned i = 0; i < sizeof bad_size / sizeof bad_size[0]; i++) {
+		msg_init(&m, p, 1, NULL, 0);
+		m.h.size = bad_size[i];
+		EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	}
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, p, PORT_QLIMIT_MAX + 1, 0, 0, 0),
+		  -EINVAL);
+	EXPECT_EQ(sys_raw(SYS_port_set_qlimit, p, 0xFFFFFFFF, 0, 0, 0),
+		  -EINVAL);
+	EXPECT_EQ(port_set_qlimit(p, PORT_QLIMIT_MAX), 0);
+	EXPECT_EQ(port_set_qlimit(p, PORT_QLIMIT_DEFAULT), 0);
+
+	/* A failed send takes nothing: q keeps its receive right. */
+	msg_init(&m, p, 1, NULL, 0);
+	msg_add_right(&m, q, MSG_MOVE_RECEIVE);
+	msg_add_right(&m, BAD_NAME, MSG_COPY_SEND);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EINVAL);
+	EXPECT_EQ(port_type(q), RIGHT_RECEIVE);
+	EXPECT_EQ(queued_now(), 0);
+
+	/* Bad pointers. */
+	EXPECT_EQ(raw_send(NULL, 0, 0), -EFAULT);
+	EXPECT_EQ(raw_send((struct msg *)0xC0000000, 0, 0), -EFAULT);
+	EXPECT_EQ(raw_send((struct msg *)0xBFFFFFF0, 0, 0), -EFAULT);
+	msg_init(&m, PORT_KERNEL, KERNEL_TASK_INFO, NULL, 0);
+	EXPECT_EQ(raw_rpc(NULL, &r, sizeof r, 0, 0), -EFAULT);
+	EXPECT_EQ(raw_rpc(&m, NULL, sizeof r, 0, 0), -EFAULT);
+	EXPECT_EQ(raw_rpc(&m, (struct msg *)test_ipc_bad_input, sizeof r, 0, 0),
+		  -EFAULT);
+	EXPECT_EQ(queued_now(), 0); /* no reply left behind for the next rpc */
+	EXPECT_EQ(send_int(p, 1, 0, 0), 0); /* something to receive */
+	EXPECT_EQ(raw_recv(p, NULL, sizeof r, MSG_TIMEOUT, 0), -EFAULT);
+	EXPECT_EQ(
+	    raw_recv(p, (struct msg *)0xC0000000, sizeof r, MSG_TIMEOUT, 0),
+	    -EFAULT);
+	/* Our own text is read-only. */
+	EXPECT_EQ(raw_recv(p, (struct msg *)test_ipc_bad_input, sizeof r,
+			   MSG_TIMEOUT, 0),
+		  -EFAULT);
+	raw_recv(p, &r, sizeof r, MSG_TIMEOUT, 0); /* kept or dropped */
+	EXPECT_EQ(queued_now(), 0);
+
+	/* Dead names. */
+	dead = make_dead_name(p);
+	EXPECT(dead >= PORT_FIRST_FREE);
+	EXPECT_EQ(port_type(dead), RIGHT_DEAD_NAME);
+	msg_init(&m, dead, 1, NULL, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), -EDEADNAME);
+	EXPECT_EQ(raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT), -EDEADNAME);
+	EXPECT_EQ(raw_recv(dead, &r, sizeof r, MSG_TIMEOUT, 0), -EBADRIGHT);
+	EXPECT_EQ(sys_raw(SYS_port_make_send, dead, 0, 0, 0, 0), -EBADRIGHT);
+	EXPECT_EQ(port_deallocate(dead), 0);
+
+	/* The kernel is still fine. */
+	EXPECT_EQ(send_int(p, 2, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &r), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(r.h.id, 2);
+	EXPECT_EQ(port_deallocate(s), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/*
+ * ipc_stress_4x2: 4 client tasks send 100,000 requests in all to 2 server
+ * tasks. Clients 0 and 1 use msg_rpc and check each reply; clients 2 and
+ * 3 send plain messages (and so often block on a full queue). Each server
+ * counts what it got from whom, checks that each client's messages come
+ * in order, and reports to the parent.
+ */
+#define STRESS_CLIENTS 4
+#define STRESS_SERVERS 2
+#define STRESS_TOTAL   100000
+#define STRESS_EACH    (STRESS_TOTAL / STRESS_CLIENTS)
+#define ST_PORT	       100 /* server -> parent: a send right to my port */
+#define ST_REQ	       101 /* client -> server */
+#define ST_REPLY       102 /* server -> client, for an rpc */
+#define ST_DONE	       103 /* client -> server: no more from me */
+#define ST_REPORT      104 /* server -> parent */
+
+struct stress_req {
+	int client, seq;
+};
+
+struct stress_report {
+	int server;
+	int count[STRESS_CLIENTS];
+	unsigned sum[STRESS_CLIENTS]; /* of the sequence numbers */
+	int replies, out_of_order, errors;
+};
+
+static void stress_server(int me)
+{
+	struct stress_report rep;
+	int last[STRESS_CLIENTS], done = 0;
+	struct stress_req req;
+	struct msg m, r;
+	port_t port = port_allocate();
+
+	memset(&rep, 0, sizeof rep);
+	rep.server = me;
+	for (int i = 0; i < STRESS_CLIENTS; i++)
+		last[i] = -1;
+	msg_init(&m, getppid(), ST_PORT, &me, sizeof me);
+	msg_add_right(&m, port, MSG_MAKE_SEND);
+	EXPECT_EQ(raw_send(&m, MSG_TO_PID, 0), 0);
+	while (done < STRESS_CLIENTS) {
+		long n = raw_recv(port, &m, sizeof m, MSG_TIMEOUT, 20000);
+
+		if (n < 0) {
+			EXPECT_EQ(n, 0); /* says why, once */
+			rep.errors++;
+			break;
+		}
+		if (m.h.id == ST_DONE) {
+			done++;
+			continue;
+		}
+		memcpy(&req, m.body, sizeof req);
+		if (m.h.id != ST_REQ || req.client < 0 ||
+		    req.client >= STRESS_CLIENTS) {
+			rep.errors++;
+			continue;
+		}
+		rep.count[req.client]++;
+		rep.sum[req.client] += (unsigned)req.seq;
+		if (req.seq <= last[req.client])
+			rep.out_of_order++;
+		last[req.client] = req.seq;
+		if (m.h.reply != PORT_NULL) {
+			req.client = me; /* answer: who served it, and seq */
+			msg_init(&r, m.h.reply, ST_REPLY, &req, sizeof req);
+			if (raw_send(&r, 0, 0) == 0)
+				rep.replies++;
+			else
+				rep.errors++;
+		}
+	}
+	msg_init(&m, getppid(), ST_REPORT, &rep, sizeof rep);
+	EXPECT_EQ(raw_send(&m, MSG_TO_PID, 0), 0);
+	EXPECT_EQ(port_deallocate(port), 0);
+	child_done();
+}
+
+static void stress_client(int me, const port_t *servers)
+{
+	struct stress_req req, ans;
+	struct msg m, r;
+
+	for (int seq = 0; seq < STRESS_EACH && !failures; seq++) {
+		int to = (seq + me) % STRESS_SERVERS;
+
+		req.client = me;
+		req.seq = seq;
+		msg_init(&m, servers[to], ST_REQ, &req, sizeof req);
+		if (me < 2) {
+			EXPECT_EQ(
+			    raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT),
+			    MSG_SIZE_MIN + sizeof ans);
+			memcpy(&ans, r.body, sizeof ans);
+			EXPECT_EQ(r.h.id, ST_REPLY);
+			EXPECT_EQ(ans.seq, seq);
+			EXPECT_EQ(ans.client, to);
+		} else {
+			EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, IPC_WAIT), 0);
+		}
+	}
+	for (int i = 0; i < STRESS_SERVERS; i++) {
+		msg_init(&m, servers[i], ST_DONE, NULL, 0);
+		EXPECT_EQ(raw_send(&m, MSG_TIMEOUT, IPC_WAIT), 0);
+	}
+	child_done();
+}
+
+static void test_ipc_stress_4x2(void)
+{
+	static const unsigned want_sum =
+	    (unsigned)STRESS_EACH * (STRESS_EACH - 1) / 2;
+	pid_t servers[STRESS_SERVERS], clients[STRESS_CLIENTS];
+	port_t sport[STRESS_SERVERS] = {PORT_NULL, PORT_NULL};
+	int count[STRESS_CLIENTS] = {0}, replies = 0;
+	unsigned sum[STRESS_CLIENTS] = {0};
+	unsigned long t = 0;
+	struct stress_report rep;
+	struct msg m;
+
+	ipc_baseline();
+	for (int i = 0; i < STRESS_SERVERS; i++) {
+		servers[i] = ipc_fork();
+		if (servers[i] == 0)
+			stress_server(i);
+	}
+	for (int i = 0; i < STRESS_SERVERS; i++) {
+		int who;
+
+		EXPECT_EQ(recv_wait(PORT_SELF, &m), MSG_SIZE_MIN + sizeof who);
+		EXPECT_EQ(m.h.id, ST_PORT);
+		EXPECT_EQ(m.h.nrights, 1);
+		who = body_int(&m);
+		if (who >= 0 && who < STRESS_SERVERS)
+			sport[who] = m.h.rights[0].name;
+	}
+	EXPECT(sport[0] != PORT_NULL && sport[1] != PORT_NULL);
+	t = uptime_ms();
+	for (int i = 0; i < STRESS_CLIENTS; i++) {
+		clients[i] = ipc_fork();
+		if (clients[i] == 0)
+			stress_client(i, sport);
+	}
+	for (int i = 0; i < STRESS_CLIENTS; i++)
+		EXPECT_CHILD_OK(clients[i]);
+	for (int i = 0; i < STRESS_SERVERS; i++) {
+		EXPECT_EQ(raw_recv(PORT_SELF, &m, sizeof m, MSG_TIMEOUT, 30000),
+			  MSG_SIZE_MIN + sizeof rep);
+		EXPECT_EQ(m.h.id, ST_REPORT);
+		memcpy(&rep, m.body, sizeof rep);
+		EXPECT_EQ(rep.out_of_order, 0);
+		EXPECT_EQ(rep.errors, 0);
+		replies += rep.replies;
+		for (int c = 0; c < STRESS_CLIENTS; c++) {
+			count[c] += rep.count[c];
+			sum[c] += rep.sum[c];
+		}
+	}
+	printf("utest: %s: %d messages in %lu ms\n", test_name,
+	       STRESS_TOTAL + replies, uptime_ms() - t);
+	for (int c = 0; c < STRESS_CLIENTS; c++) {
+		EXPECT_EQ(count[c], STRESS_EACH);
+		EXPECT_EQ(sum[c], want_sum);
+	}
+	EXPECT_EQ(replies, 2 * STRESS_EACH); /* clients 0 and 1 */
+	for (int i = 0; i < STRESS_SERVERS; i++) {
+		EXPECT_CHILD_OK(servers[i]);
+		if (sport[i] != PORT_NULL)
+			EXPECT_EQ(port_deallocate(sport[i]), 0); /* dead */
+	}
+	EXPECT_IPC_NO_LEAK();
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static const struct {
@@ -587,6 +2052,22 @@ static const struct {
 	{"fork_until_failure", test_fork_until_failure},
 	{"fork_exit_wait_1000", test_fork_exit_wait_1000},
 	{"textbook_fork_exec", test_textbook_fork_exec},
+	/* ports and messages */
+	{"ipc_send_receive_basic", test_ipc_send_receive_basic},
+	{"ipc_rights_transfer", test_ipc_rights_transfer},
+	{"ipc_dead_names_and_notifications",
+	 test_ipc_dead_names_and_notifications},
+	{"ipc_rendezvous", test_ipc_rendezvous},
+	{"ipc_full_queue_choices", test_ipc_full_queue_choices},
+	{"ipc_receive_timeout", test_ipc_receive_timeout},
+	{"ipc_port_sets", test_ipc_port_sets},
+	{"ipc_direct_by_pid", test_ipc_direct_by_pid},
+	{"ipc_emsgsize", test_ipc_emsgsize},
+	{"ipc_kernel_port", test_ipc_kernel_port},
+	{"ipc_fork_inheritance", test_ipc_fork_inheritance},
+	{"ipc_cleanup_on_exit", test_ipc_cleanup_on_exit},
+	{"ipc_bad_input", test_ipc_bad_input},
+	{"ipc_stress_4x2", test_ipc_stress_4x2},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 

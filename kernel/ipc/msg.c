@@ -577,6 +577,35 @@ static port_t reply_port(void)
 	return s->reply_name;
 }
 
+/* Throw away replies that came too late for an earlier msg_rpc. */
+static void drain(port_t name)
+{
+	struct ipc_entry *e = ipc_lookup(current->ipc, name);
+	struct port *p = e ? e->object : NULL;
+
+	while (p && !list_empty(&p->queue)) {
+		struct kmsg *m = list_first_entry(&p->queue, struct kmsg, link);
+
+		list_del(&m->link);
+		p->qlen--;
+		kmsg_free(m);
+	}
+}
+
+/* Can the kernel write a whole reply of `size` bytes at ubuf? */
+static long reply_buffer_ok(struct msg *ubuf, uint32_t size)
+{
+	struct msg_header h;
+
+	if (size < MSG_SIZE_MIN)
+		return -EINVAL;
+	if (!user_range_ok(ubuf, size) ||
+	    copy_from_user(&h, ubuf, sizeof h) < 0 ||
+	    copy_to_user(ubuf, &h, sizeof h) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 /* Send a request with a send-once right for the answer, and wait for it. */
 long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 		 uint32_t options, uint32_t timeout)
@@ -587,8 +616,15 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 
 	if (!err && copy_from_user(&reply, &umsg->h.reply, sizeof reply) < 0)
 		err = -EFAULT;
-	if (!err && reply == PORT_NULL)
+	/* Check the reply buffer first: a reply we could not deliver would
+	 * otherwise answer the next call. */
+	if (!err)
+		err = reply_buffer_ok(ubuf, size);
+	if (!err && reply == PORT_NULL) {
 		reply = reply_port();
+		if (reply > 0)
+			drain(reply);
+	}
 	if (!err && reply < 0)
 		err = reply;
 	if (!err)

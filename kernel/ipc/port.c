@@ -410,14 +410,11 @@ long sys_port_deallocate_k(port_t name)
 
 	if (!e) {
 		err = -EINVAL;
-	} else if ((e->bits & RIGHT_SEND) && e->urefs > 1) {
+	} else if (e->bits == RIGHT_SEND && e->urefs > 1) {
 		e->urefs--; /* one of several send rights under this name */
 		port_lose_sender(e->object);
-	} else if ((e->bits & RIGHT_SEND) && (e->bits & RIGHT_RECEIVE)) {
-		e->urefs = 0; /* the last send right; the receive right stays */
-		e->bits &= ~RIGHT_SEND;
-		port_lose_sender(e->object);
 	} else {
+		/* Everything the name holds; a receive right kills the port. */
 		ipc_entry_drop(current->ipc, name);
 	}
 	irq_restore(flags);

@@ -30,10 +30,10 @@
 
 /* ---- ports and rights ---------------------------------------------- */
 
-port_t port_allocate(void);	    /* a new port; the name has RIGHT_RECEIVE */
-int port_deallocate(port_t name);   /* drop the name and what it holds */
-int port_type(port_t name);	    /* the RIGHT_* mask the name holds */
-int port_make_send(port_t name);    /* add RIGHT_SEND to a receive name */
+port_t port_allocate(void);	  /* a new port; the name has RIGHT_RECEIVE */
+int port_deallocate(port_t name); /* drop the name and what it holds */
+int port_type(port_t name);	  /* the RIGHT_* mask the name holds */
+int port_make_send(port_t name);  /* add RIGHT_SEND to a receive name */
 port_t port_make_send_once(port_t name); /* a new name: RIGHT_SEND_ONCE */
 int port_set_qlimit(port_t name, unsigned limit); /* 0: rendezvous */
 int port_request(port_t name, int kind);	  /* PORT_REQUEST_* */
@@ -50,14 +50,14 @@ int port_set_remove(port_t set, port_t name);
 int msg_send(const struct msg *m, unsigned options, unsigned timeout_ms);
 
 /* The size of the message received into buf (at most size bytes). */
-int msg_receive(port_t name, struct msg *buf, unsigned size,
-		unsigned options, unsigned timeout_ms);
+int msg_receive(port_t name, struct msg *buf, unsigned size, unsigned options,
+		unsigned timeout_ms);
 
 /* Send m and wait for the answer to it, in one call: the size of the
  * reply. With m->h.reply == PORT_NULL the kernel uses a reply port of
  * its own for this task. m and reply may be the same buffer. */
-int msg_rpc(struct msg *m, struct msg *reply, unsigned size,
-	    unsigned options, unsigned timeout_ms);
+int msg_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
+	    unsigned timeout_ms);
 
 /* A send right to the Kernel port of task pid (its controls). */
 port_t task_for_pid(int pid);

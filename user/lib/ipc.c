@@ -84,15 +84,15 @@ int msg_send(const struct msg *m, unsigned options, unsigned timeout_ms)
 	return check(syscall3(SYS_msg_send, m, options, timeout_ms));
 }
 
-int msg_receive(port_t name, struct msg *buf, unsigned size,
-		unsigned options, unsigned timeout_ms)
+int msg_receive(port_t name, struct msg *buf, unsigned size, unsigned options,
+		unsigned timeout_ms)
 {
-	return check(__syscall5(SYS_msg_receive, name, (long)buf, size,
-				options, timeout_ms));
+	return check(__syscall5(SYS_msg_receive, name, (long)buf, size, options,
+				timeout_ms));
 }
 
-int msg_rpc(struct msg *m, struct msg *reply, unsigned size,
-	    unsigned options, unsigned timeout_ms)
+int msg_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
+	    unsigned timeout_ms)
 {
 	return check(__syscall5(SYS_msg_rpc, (long)m, (long)reply, size,
 				options, timeout_ms));
