@@ -31,9 +31,9 @@ unsigned sched_quantum;
 
 /* Every policy a student can choose; add a new one here. */
 static const struct sched_policy *const sched_policies[] = {
-	&sched_rr,
-	&sched_prio,
-	&sched_mlfq,
+    &sched_rr,
+    &sched_prio,
+    &sched_mlfq,
 };
 
 #define QUANTUM_MS_DEFAULT 50
@@ -140,6 +140,7 @@ void schedule(void)
 
 	assert(current->state != TASK_RUNNING);
 	current->nvcsw++;
+	current->need_resched = false; /* it is leaving the CPU anyway */
 	pick_and_switch();
 	irq_restore(flags);
 }
@@ -179,6 +180,7 @@ void sched_make_ready(struct task_struct *t, enum trace_reason why)
 	uint32_t flags = irq_save();
 
 	task_set_state(t, TASK_READY, why);
+	t->time_slice = 0; /* it waited: its next turn is a whole quantum */
 	policy->enqueue(t, jiffies);
 	if (current == idle_task || policy->preempts(current, t))
 		current->need_resched = true;
@@ -271,8 +273,7 @@ void sched_retire(struct task_struct *t)
 	nr_admitted--;
 	if (list_empty(&admission_queue))
 		return;
-	next = list_first_entry(&admission_queue, struct task_struct,
-				run_list);
+	next = list_first_entry(&admission_queue, struct task_struct, run_list);
 	list_del_init(&next->run_list);
 	nr_waiting_admission--;
 	nr_admitted++;

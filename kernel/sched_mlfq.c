@@ -56,18 +56,22 @@ static unsigned mlfq_level_of(const struct task_struct *t)
 	return t->mlfq_epoch == mlfq_epoch ? t->mlfq_level : 0;
 }
 
-/* Apply a boost (or admission) that t missed. */
-static void mlfq_refresh(struct task_struct *t)
+/* Apply a boost (or admission) that t missed; true if it missed one. */
+static bool mlfq_refresh(struct task_struct *t)
 {
+	bool missed = t->mlfq_epoch != mlfq_epoch;
+
 	t->mlfq_level = mlfq_level_of(t);
 	t->mlfq_epoch = mlfq_epoch;
+	return missed;
 }
 
 /* Queue t on its level. Blocking or being preempted keeps the level. */
 static void mlfq_enqueue(struct task_struct *t, uint32_t now)
 {
 	(void)now;
-	mlfq_refresh(t);
+	if (mlfq_refresh(t))
+		t->time_slice = 0; /* boosted: a fresh level-0 quantum */
 	list_add_tail(&t->run_list, &mlfq_queue[t->mlfq_level]);
 	mlfq_count++;
 }
@@ -89,8 +93,15 @@ static struct task_struct *mlfq_pick_next(uint32_t now)
 		t = list_first_entry(&mlfq_queue[i], struct task_struct,
 				     run_list);
 		mlfq_dequeue(t);
-		mlfq_refresh(t); /* spliced by a boost: now really level 0 */
-		t->time_slice = mlfq_quantum << t->mlfq_level;
+		/*
+		 * A fresh quantum after a boost, or for a task that waited
+		 * (the core zeroes time_slice when a task wakes). A task that
+		 * was preempted keeps what is left of its quantum: otherwise a
+		 * hog interrupted by frequent wakeups would never use up a
+		 * whole quantum and never sink.
+		 */
+		if (mlfq_refresh(t) || t->time_slice == 0)
+			t->time_slice = mlfq_quantum << t->mlfq_level;
 		return t;
 	}
 	return NULL;
@@ -114,7 +125,8 @@ static bool mlfq_tick(struct task_struct *curr, uint32_t now)
 	}
 	/* If a boost passed it by before (the core had not requeued it
 	 * yet), demote it from level 0, not from its old level. */
-	mlfq_refresh(curr);
+	if (mlfq_refresh(curr))
+		curr->time_slice = mlfq_quantum; /* a level-0 quantum */
 	if (curr->time_slice > 0)
 		curr->time_slice--;
 	if (curr->time_slice > 0)

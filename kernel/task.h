@@ -34,7 +34,6 @@ enum task_state {
 
 struct mm_struct;
 struct files_struct;
-struct ipc_space;
 struct port;
 struct ipc_space;
 
@@ -95,7 +94,7 @@ struct task_struct {
 	int killed;    /* a pending kill: the reason it will die with */
 
 	/* ---- the job queue ----------------------------------------------- */
-	struct list_head tasks; /* every task in the system, in pid order */
+	struct list_head tasks; /* every task, in creation order */
 
 	/* ---- kernel thread start ----------------------------------------- */
 	void (*entry)(void *arg);

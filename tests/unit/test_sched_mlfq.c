@@ -105,6 +105,7 @@ UNIT_TEST(mlfq_keeps_level_on_blocking)
 		CHECK_EQ(pol->tick(&a, ++now), false);
 	CHECK_EQ(a.mlfq_level, 2);
 	now += 30;	       /* asleep */
+	a.time_slice = 0;      /* the core does this for a woken task */
 	pol->enqueue(&a, now); /* woken */
 	CHECK_EQ(a.mlfq_level, 2);
 	CHECK_STR(ready_names(), "A");
@@ -305,6 +306,7 @@ UNIT_TEST(mlfq_interactive_stays_up_hog_sinks)
 			curr = pol->pick_next(now);
 		}
 		if (now == wake_at) { /* I wakes: does it get the CPU? */
+			i_task.time_slice = 0; /* as the core does on a wake */
 			pol->enqueue(&i_task, now);
 			if (pol->preempts(curr, &i_task)) {
 				pol->enqueue(curr, now);
