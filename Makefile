@@ -132,6 +132,46 @@ run-kernel: deps-check $(BUILD)/kernel.elf
 		-kernel $(BUILD)/kernel.elf -append "$(CMDLINE)" \
 		$(if $(USER_PROGS),-initrd $(BUILD)/initrd.img)
 
+# Debugging in GDB (docs/debugging.md).
+#   make debug  build with -O0 (build-debug/), start QEMU stopped in the
+#               background (serial output to DEBUG_SERIAL) and GDB here;
+#               quitting GDB stops QEMU.
+#   make gdb    attach GDB to a QEMU started elsewhere with GDB=1
+#               (make run-kernel DEBUG=1 GDB=1 in another terminal);
+#               add DEBUG=1 for build-debug/kernel.elf.
+# The recipe ignores Ctrl-C so that it reaches GDB (which stops the
+# kernel) without ending make, and QEMU is killed after GDB exits.
+GDBPORT ?= 1234
+GDB_CMD ?= gdb
+DEBUG_SERIAL ?= file:build-debug/serial.log
+debug: deps-check
+	$(MAKE) DEBUG=1 all
+	@echo "QEMU waits for GDB on :$(GDBPORT); kernel output: $(DEBUG_SERIAL)" \
+		"(tail -f build-debug/serial.log).  Quit GDB to stop QEMU."
+	@trap '' INT; \
+	$(QEMU) $(QEMU_COMMON) -display none -monitor none \
+		-serial $(DEBUG_SERIAL) -gdb tcp::$(GDBPORT) -S \
+		-kernel build-debug/kernel.elf -append "$(CMDLINE)" \
+		$(if $(USER_PROGS),-initrd build-debug/initrd.img) \
+		< /dev/null & qpid=$$!; \
+	MICA_GDBPORT=$(GDBPORT) $(GDB_CMD) -q -x tools/gdb/gdbinit \
+		build-debug/kernel.elf; \
+	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
+
+gdb:
+	@test -f $(BUILD)/kernel.elf || { echo "no $(BUILD)/kernel.elf:" \
+		"run make$(if $(filter 1,$(DEBUG)), DEBUG=1) first"; exit 1; }
+	MICA_GDBPORT=$(GDBPORT) $(GDB_CMD) -q -x tools/gdb/gdbinit $(BUILD)/kernel.elf
+
+.PHONY: debug gdb
+
+# Benchmarks: boot with QEMU's -icount (the guest's TSC counts guest
+# instructions exactly), run user/bench, print the table and write
+# $(BUILD)/bench.json. docs/performance.md explains the rows.
+BENCH_FLAGS ?=
+bench: deps-check all
+	$(PYTHON) tools/bench.py --build $(BUILD) $(BENCH_FLAGS)
+
 # ---- host unit tests -----------------------------------------------------
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
@@ -174,7 +214,7 @@ clean:
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# *//'
 
-.PHONY: all run run-kernel unit test deps deps-check format clean help
+.PHONY: all run run-kernel bench unit test deps deps-check format clean help
 .DELETE_ON_ERROR:
 
 -include $(KOBJS:.o=.d)

@@ -292,6 +292,253 @@ class Runner:
         finally:
             q.close()
 
+    def boot_bench_quick(self):
+        """`bench quick` (user/bench.c) runs every row once and checks each
+        operation's result; the figures themselves are not judged here."""
+        name = "boot/bench_quick"
+        rows = ["boot_to_shell", "null_syscall", "yield_switch",
+                "rpc_roundtrip", "send_receive", "ool_4k", "ool_1m",
+                "fork_exit_wait", "spawn_exit_wait", "fork_exec_exit_wait",
+                "shm_item", "yield_switch_sleep1000",
+                "yield_switch_sleep4000", "yield_switch_ready1000",
+                "rpc_roundtrip_sleep1000", "task_bytes", "boot_to_shell_ms"]
+        # yield_switch_ready1000 needs sched=prio: a second boot runs it.
+        boots = [("", "bench quick", rows, ""),
+                 ("sched=prio", "bench quick yield_switch_ready1000",
+                  ["yield_switch_ready1000"], "-prio")]
+        for cmdline, command, want, suffix in boots:
+            q = self.boot_kernel("boot-bench-quick" + suffix, cmdline)
+            try:
+                if not q.wait_for(r"mica\$ $", self.timeout):
+                    return Result(name, False, "no shell prompt (%s)\n%s" % (
+                        cmdline or "default", tail(q.text())))
+                start = len(q.text())
+                q.type(command + "\r")
+                if not q.wait_for(r"\nbench: done\n", self.timeout):
+                    return Result(name, False, "`%s` did not finish\n%s" % (
+                        command, tail(q.text())))
+                out = q.text()[start:]
+            finally:
+                q.close()
+            fails = re.findall(r"^bench: \S+ FAIL.*$", out, re.M)
+            if fails:
+                return Result(name, False, "\n".join(fails))
+            for row in want:
+                m = re.search(r"^bench: %s (\S+) " % re.escape(row), out,
+                              re.M)
+                if not m:
+                    return Result(name, False, "no line for row %s (%s)\n%s"
+                                  % (row, cmdline or "default", tail(out)))
+                if suffix and not re.match(r"\d+$", m.group(1)):
+                    return Result(name, False, "%s under sched=prio: %s" % (
+                        row, m.group(0)))
+        return Result(name, True)
+
+    def boot_gdb_session(self):
+        """GDB drives a stopped QEMU: the tools/gdb/mica.py commands see the
+        gdb_workload ktest's tasks, and stepping through switch.S lands in
+        the next task."""
+        import socket
+        import tempfile
+        name = "boot/gdb_session"
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        kernel = os.path.abspath(self.kernel)
+        hard_timeout = 150  # seconds, for the whole GDB session
+
+        def free_port():
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                return s.getsockname()[1]
+
+        def section(text, title):
+            m = re.search(r"^=== %s ===\n(.*?)^=== end ===$" % re.escape(title),
+                          text, re.M | re.S)
+            return m.group(1) if m else ""
+
+        port = free_port()
+        args = ["-kernel", kernel, "-append",
+                "test=gdb_workload gdbwork=1000000",
+                "-gdb", "tcp:127.0.0.1:%d" % port, "-S"]
+        if os.path.exists(self.initrd):
+            args += ["-initrd", os.path.abspath(self.initrd)]
+        q = Qemu(args, self.log("boot-gdb"))
+        gdb_proc = None
+        script = r'''
+import re
+import gdb
+
+def show(title, cmd):
+    gdb.write("=== %s ===\n%s=== end ===\n" % (title,
+              gdb.execute(cmd, to_string=True)))
+
+def cur_pid():
+    return int(gdb.parse_and_eval("current->pid"))
+
+def u32(a):
+    return int.from_bytes(bytes(gdb.selected_inferior().read_memory(a, 4)),
+                          "little")
+
+# Stop at context switches until the three threads exist and sleeper sleeps.
+for i in range(5000):
+    gdb.execute("break-switch", to_string=True)
+    gdb.execute("continue", to_string=True)
+    t = gdb.execute("tasks", to_string=True)
+    if re.search(r"\bsleeper +gdb-sleep", t) and "worker-a" in t \
+            and "worker-b" in t:
+        break
+# One switch more, so that sleeper is off the CPU and its context saved.
+gdb.execute("break-switch", to_string=True)
+gdb.execute("continue", to_string=True)
+gdb.write("SWITCHES %d\n" % (i + 2))
+show("tasks", "tasks")
+show("runq", "runq")
+pids = dict((m.group(2), int(m.group(1))) for m in re.finditer(
+    r"^[ *] +(\d+) +\d+ +\S+ +\S+ +\S+ +\d+  (\S+)",
+    gdb.execute("tasks", to_string=True), re.M))
+sleeper = pids.get("sleeper", -1)
+show("bt-task", "bt-task %d" % sleeper)
+show("task", "task %d" % sleeper)
+show("trace", "trace 8")
+show("ports", "ports 1")
+
+# The next switches must dispatch the tasks in runq's order.
+order = [int(m.group(1)) for m in re.finditer(
+    r"^ +\d+\. pid (\d+)", gdb.execute("runq", to_string=True), re.M)]
+seen = []
+for _ in order:
+    gdb.execute("break-switch", to_string=True)
+    gdb.execute("continue", to_string=True)
+    seen.append(cur_pid())
+gdb.write("RUNQ-ORDER %s\n" % " ".join(map(str, order)))
+gdb.write("DISPATCHED %s\n" % " ".join(map(str, seen)))
+
+# break-switch PID stops only at a switch into that task.
+want = pids.get("worker-b", -1)
+gdb.execute("break-switch %d" % want, to_string=True)
+gdb.execute("continue", to_string=True)
+gdb.write("BREAK-SWITCH-PID want %d got %d\n" % (want, cur_pid()))
+
+# Step through switch.S: break on switch_to, stepi to `ret`, stepi once
+# more: we must be in next, at the return address saved on its stack.
+gdb.execute("delete", to_string=True)
+gdb.execute("break *switch_to", to_string=True)
+gdb.execute("continue", to_string=True)
+sp = int(gdb.parse_and_eval("$esp")) & 0xffffffff
+prev, nxt = u32(sp + 4), u32(sp + 8)
+nesp = u32(nxt)
+want_pc, want_sp = u32(nesp + 16), nesp + 20
+for _ in range(40):
+    if re.search(r":\s+ret", gdb.execute("x/i $pc", to_string=True)):
+        break
+    gdb.execute("stepi", to_string=True)
+gdb.execute("stepi", to_string=True)
+pc = int(gdb.parse_and_eval("$pc")) & 0xffffffff
+sp = int(gdb.parse_and_eval("$esp")) & 0xffffffff
+curr = int(gdb.parse_and_eval("(unsigned)current"))
+gdb.write("STEP pc 0x%x want 0x%x esp 0x%x want 0x%x current 0x%x next 0x%x "
+          "prev 0x%x\n" % (pc, want_pc, sp, want_sp, curr, nxt, prev))
+show("where", "bt 3")
+gdb.write("GDB-SCRIPT-DONE\n")
+'''
+        try:
+            # Wait until QEMU's stub listens (QEMU takes a moment to start).
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), 1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or q.proc.poll() is not None:
+                        return Result(name, False, "QEMU's GDB stub did not "
+                                      "listen on port %d\n%s" % (
+                                          port, tail(q.text())))
+                    time.sleep(0.1)
+            with tempfile.NamedTemporaryFile("w", suffix=".py", dir=self.logs,
+                                             delete=False) as f:
+                f.write(script)
+                script_path = f.name
+            env = dict(os.environ, MICA_GDBPORT=str(port))
+            gdb_proc = subprocess.Popen(
+                ["gdb", "-q", "-nx", "-batch",
+                 "-x", os.path.join("tools", "gdb", "gdbinit"),
+                 "-x", script_path, kernel],
+                cwd=root, env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            try:
+                out, _ = gdb_proc.communicate(timeout=hard_timeout)
+            except subprocess.TimeoutExpired:
+                gdb_proc.kill()
+                out, _ = gdb_proc.communicate()
+                return Result(name, False, "GDB session timed out after %ds\n"
+                              "%s" % (hard_timeout, tail(out)))
+            finally:
+                os.unlink(script_path)
+            with open(self.log("boot-gdb-session"), "w") as f:
+                f.write(out)
+            problems = []
+            if "GDB-SCRIPT-DONE" not in out:
+                problems.append("the GDB script did not finish")
+            tasks = section(out, "tasks")
+            states = {m.group(3): (int(m.group(1)), m.group(2), m.group(4))
+                      for m in re.finditer(
+                          r"^[ *] +(\d+) +\d+ +(\S+) +\S+ +\S+ +\d+  (\S+)"
+                          r" *(.*)$", tasks, re.M)}
+            for w in ("worker-a", "worker-b"):
+                if w not in states or states[w][1] not in ("READY",
+                                                           "RUNNING"):
+                    problems.append("tasks: %s not READY/RUNNING" % w)
+            if states.get("sleeper", (0, "", ""))[1:] != ("WAITING",
+                                                         "gdb-sleep"):
+                problems.append("tasks: sleeper not WAITING on gdb-sleep")
+            bt = section(out, "bt-task")
+            if "from the context saved by switch_to" not in bt:
+                problems.append("bt-task: sleeper's saved context not used")
+            if not re.search(r"^#\d+ .* in gdb_sleeper_main \(", bt, re.M):
+                problems.append("bt-task: no gdb_sleeper_main frame")
+            if not re.search(r" in (sleep_on|sleep_common|schedule) \(", bt):
+                problems.append("bt-task: no sleep_on/schedule frame")
+            if not re.search(r" in (context_switch|switch_to|pick_and_switch)"
+                             r" \(", bt):
+                problems.append("bt-task: no context_switch frame")
+            runq = section(out, "runq")
+            runq_pids = [int(p) for p in re.findall(r"^ +\d+\. pid (\d+)",
+                                                    runq, re.M)]
+            ready = sorted(p for n, (p, st, _) in states.items()
+                           if st == "READY" and p != 0)
+            if sorted(runq_pids) != ready:
+                problems.append("runq %s is not the READY tasks %s"
+                                % (runq_pids, ready))
+            m1 = re.search(r"^RUNQ-ORDER (.*)$", out, re.M)
+            m2 = re.search(r"^DISPATCHED (.*)$", out, re.M)
+            if not m1 or not m2 or not m1.group(1).split() or \
+                    m1.group(1) != m2.group(1):
+                problems.append("the switches did not follow runq's order "
+                                "(%s)" % (m1 and m2 and "%s vs %s" % (
+                                    m1.group(1), m2.group(1))))
+            m = re.search(r"^BREAK-SWITCH-PID want (\d+) got (\d+)", out,
+                          re.M)
+            if not m or m.group(1) != m.group(2):
+                problems.append("break-switch PID stopped in another task")
+            m = re.search(r"^STEP pc (\S+) want (\S+) esp (\S+) want (\S+) "
+                          r"current (\S+) next (\S+)", out, re.M)
+            if not m or m.group(1) != m.group(2) or \
+                    m.group(3) != m.group(4) or m.group(5) != m.group(6):
+                problems.append("stepping through switch_to did not land in "
+                                "the next task")
+            if not re.search(r"^TRACE-BEGIN \d+ \d+$(\nTRACE \d+ \d+ \d+ "
+                             r"[A-Z]+ [A-Z]+ [a-z]+$)+\nTRACE-END$",
+                             section(out, "trace"), re.M):
+                problems.append("trace: not in the docs/trace-format.md format")
+            if problems:
+                return Result(name, False, "; ".join(problems) + "\n" +
+                              tail(out, 40))
+            return Result(name, True)
+        finally:
+            if gdb_proc is not None and gdb_proc.poll() is None:
+                gdb_proc.kill()
+                gdb_proc.wait()
+            q.close()
+
     def runner_reports_panic(self):
         """A kernel panic during a test is that test's failure, with a tail."""
         r = self.run_ktest("meta_unexpected_panic")
@@ -336,7 +583,8 @@ def main():
     for n in r.utest_names():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
-               r.boot_cmdline_options,
+               r.boot_cmdline_options, r.boot_bench_quick,
+               r.boot_gdb_session,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))
 

@@ -246,8 +246,31 @@ def short(t):
         return "<unreadable task at 0x%x>" % int(t)
 
 
+def live_esp():
+    try:
+        return int(gdb.parse_and_eval("$esp")) & 0xffffffff
+    except gdb.error:
+        return None
+
+
+def on_cpu_task():
+    """The task whose code the CPU is executing: the one whose kernel
+    stack holds the live esp. Usually current, but not between
+    `current = next` (pick_and_switch) and the stack swap in switch_to,
+    when the CPU is still on prev's stack. In user mode (esp below the
+    kernel), current."""
+    esp = live_esp()
+    if esp is not None:
+        for t in all_tasks():
+            lo = int(t["kstack"])
+            if lo and lo <= esp < lo + KSTACK_SIZE:
+                return t
+    return current_task()
+
+
 def is_running(t):
-    return int(t) == int(current_task())
+    """Is t on the CPU now (so its saved context is stale)?"""
+    return int(t) == int(on_cpu_task())
 
 
 def policy_name():
@@ -385,7 +408,6 @@ def backtrace(t, max_frames=64):
         try:
             next_pc = read_u32(ebp + 4)
             next_ebp = read_u32(ebp)
-            arg0 = read_u32(ebp + 8)
         except gdb.MemoryError:
             lines.append("    (cannot read the frame at 0x%08x)" % ebp)
             break
@@ -396,6 +418,7 @@ def backtrace(t, max_frames=64):
             # trap_dispatch(tf) was called by entry.S: continue with the
             # interrupted code, whose registers are in the trap frame.
             emit(next_pc, True)
+            arg0 = read_u32(ebp + 8)  # trap_dispatch's argument: tf
             tf = gdb.Value(arg0).cast(_type("struct trap_frame").pointer())
             vec = int(tf["vector"])
             user = (int(tf["cs"]) & 3) == 3
@@ -425,6 +448,9 @@ def ready_queues():
     """(description, [(level label or None, [tasks in order])], count
     variable value or None) for the current policy."""
     name = policy_name()
+    if name == "-":
+        raise MicaError("no policy yet: the kernel has not run sched_init "
+                        "(try `break kernel_init`, then `continue`)")
     if name == "rr":
         q = static_var("rr_queue", "sched_rr.c")
         cnt = int(static_var("rr_count", "sched_rr.c"))
@@ -513,6 +539,7 @@ first, then the job queue task_list in creation order; * marks current."""
         out("  %5s %5s %-10s %-6s %7s %6s  %-16s %s"
             % ("PID", "PPID", "STATE", "POLICY", "PRIO/ST", "TICKS", "NAME",
                "WAITING ON"))
+        oncpu = int(on_cpu_task())
         for t in all_tasks():
             parent = t["parent"]
             ppid = task_pid(parent) if int(parent) else 0
@@ -527,6 +554,13 @@ first, then the job queue task_list in creation order; * marks current."""
                    task_state(t), pol, int(t["prio"]), int(t["static_prio"]),
                    int(t["utime"]) + int(t["stime"]), task_name(t),
                    wait))
+        if not int(idle()):
+            out("(no tasks yet: the kernel has not run sched_init)")
+        elif oncpu != cur:
+            t = gdb.Value(oncpu).cast(task_ptr_type())
+            out("(stopped in the middle of a switch: current is already the "
+                "next task, but the CPU is still on the stack of %s)"
+                % short(t))
 
 
 class RunqCommand(MicaCommand):
@@ -686,7 +720,7 @@ memory, accounting, I/O and IPC, family."""
         fields = [f.name for f in task_type().fields()]
         shown = set()
         out("struct task_struct at 0x%08x: %s%s" % (
-            int(t), short(t), "  (current: on the CPU)" if is_running(t)
+            int(t), short(t), "  (on the CPU now: live registers below)" if is_running(t)
             else ""))
         groups = PCB_GROUPS + [("other", [f for f in fields if not any(
             f in names for _, names in PCB_GROUPS)])]
@@ -737,7 +771,7 @@ interrupted code."""
     def run(self, arg, from_tty):
         t = find_task(parse_pid(arg, "bt-task"))
         if is_running(t):
-            out("%s is running: from the live registers (same as `bt`)"
+            out("%s is on the CPU: from the live registers (like `bt`)"
                 % short(t))
         else:
             out("%s: from the context saved by switch_to" % short(t))
