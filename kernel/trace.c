@@ -15,6 +15,7 @@ static const char *const trace_reason_names[TR_NR_REASONS] = {
 	[TR_YIELD] = "yield",     [TR_BLOCK] = "block",
 	[TR_WAKE] = "wake",       [TR_TIMEOUT] = "timeout",
 	[TR_EXIT] = "exit",       [TR_REAP] = "reap",
+	[TR_MSG] = "msg",
 };
 
 const char *trace_reason_name(unsigned reason)
@@ -34,6 +35,22 @@ void trace_record(int pid, enum task_state from, enum task_state to,
 	e->from = from;
 	e->to = to;
 	e->reason = reason;
+	e->peer = 0;
+	e->sent_tick = 0;
+}
+
+void trace_record_msg(int receiver, int sender, uint32_t sent_tick)
+{
+	struct trace_event *e =
+		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+
+	e->tick = jiffies;
+	e->tsc = rdtsc();
+	e->pid = receiver;
+	e->from = e->to = TASK_WAITING; /* not a state change */
+	e->reason = TR_MSG;
+	e->peer = sender;
+	e->sent_tick = sent_tick;
 }
 
 /* Print the last n events (0 = all that are kept), oldest first. */
@@ -48,10 +65,16 @@ void trace_dump(unsigned last_n)
 	for (uint32_t i = head - n; i != head; i++) {
 		const struct trace_event *e = &trace_buf.ev[i & (TRACE_SIZE - 1)];
 
-		printk("TRACE %u %llu %d %s %s %s\n", e->tick,
-		       (unsigned long long)e->tsc, e->pid,
-		       task_state_name(e->from), task_state_name(e->to),
-		       trace_reason_name(e->reason));
+		if (e->reason == TR_MSG)
+			printk("TRACE %u %llu %d MSG %d %u\n", e->tick,
+			       (unsigned long long)e->tsc, e->pid, e->peer,
+			       e->sent_tick);
+		else
+			printk("TRACE %u %llu %d %s %s %s\n", e->tick,
+			       (unsigned long long)e->tsc, e->pid,
+			       task_state_name(e->from),
+			       task_state_name(e->to),
+			       trace_reason_name(e->reason));
 	}
 	printk("TRACE-END\n");
 	irq_restore(flags);

@@ -28,6 +28,7 @@ enum trace_reason {
 	TR_TIMEOUT,  /* WAITING -> READY: it stopped waiting, time ran out */
 	TR_EXIT,     /* RUNNING -> TERMINATED: it finished (zombie) */
 	TR_REAP,     /* a zombie was reaped by its parent: gone */
+	TR_MSG,      /* not a state change: a message was received (peer sent it) */
 	TR_NR_REASONS
 };
 
@@ -38,6 +39,8 @@ struct trace_event {
 	uint8_t from, to; /* enum task_state */
 	uint8_t reason;   /* enum trace_reason */
 	uint8_t pad;
+	int32_t peer;       /* TR_MSG: the sender's pid (0: the kernel) */
+	uint32_t sent_tick; /* TR_MSG: when it was sent */
 };
 
 struct trace_buffer {
@@ -49,6 +52,8 @@ extern struct trace_buffer trace_buf;
 
 void trace_record(int pid, enum task_state from, enum task_state to,
 		  enum trace_reason reason);
+/* A message from sender, sent at sent_tick, reached receiver now. */
+void trace_record_msg(int receiver, int sender, uint32_t sent_tick);
 const char *trace_reason_name(unsigned reason);
 void trace_dump(unsigned last_n);
 

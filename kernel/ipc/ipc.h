@@ -85,6 +85,7 @@ struct kmsg {
 	struct ipc_space *charged; /* whose queued_bytes it counts in */
 	struct port *notify;       /* MSG_NOTIFY: the sender's Notify port */
 	port_t notify_name;        /* ... and its name for the destination */
+	uint32_t sent_tick; /* for the trace's message arrows */
 	uint32_t body_len;
 	uint8_t body[];
 };

@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "task.h"
 #include "time.h"
+#include "trace.h"
 #include "uaccess.h"
 #include "panic.h"
 #include "lib/string.h"
@@ -27,6 +28,7 @@ struct kmsg *kmsg_alloc(uint32_t body_len)
 		INIT_LIST_HEAD(&m->link);
 		m->body_len = body_len;
 		m->size = MSG_SIZE_MIN + body_len;
+		m->sent_tick = jiffies;
 		ipc_nr_messages++;
 	}
 	return m;
@@ -473,6 +475,7 @@ static long deliver(struct port *from, struct kmsg *m, struct msg *ubuf,
 	h.dest = dest ? dest : name_of(from); /* a set: find the member */
 	h.id = m->id;
 	h.sender = m->sender;
+	trace_record_msg(current->pid, m->sender, m->sent_tick);
 	h.reply_disposition = m->reply ? disposition_of(m->reply_bits) : 0;
 	h.reply = give_right(&m->reply, m->reply_bits);
 	h.nrights = m->nrights;
