@@ -96,18 +96,23 @@ static void echo_loop(void)
 	}
 }
 
-/* Build init's argv: "init", or "init test <names>" for utest=<names>. */
+/*
+ * Build init's argv: "init"; or "init test <names>" for utest=<names>;
+ * or "init run <program> <args>" for run=<program>,<args> (run one program
+ * instead of the shell, dump the trace, power off: make trace uses it).
+ */
 static int init_args(const char *argv[], int max)
 {
 	static char names[BOOT_CMDLINE_MAX];
 	const char *utest = cmdline_get("utest");
+	const char *run = cmdline_get("run");
 	int argc = 0;
 
 	argv[argc++] = "init";
-	if (!utest)
+	if (!utest && !run)
 		return argc;
-	argv[argc++] = "test";
-	strlcpy(names, utest, sizeof names);
+	argv[argc++] = utest ? "test" : "run";
+	strlcpy(names, utest ? utest : run, sizeof names);
 	for (char *p = names; *p && argc < max;) {
 		argv[argc++] = p; /* names are separated by commas */
 		while (*p && *p != ',')

@@ -62,12 +62,35 @@ static int run_tests(int argc, char **argv)
 	return code;
 }
 
+/* `init run prog args`: run one program, dump the trace, power off. */
+static int run_one(char **argv)
+{
+	int status = 0;
+	pid_t pid = spawn(argv[2], argv + 2);
+
+	if (pid < 0) {
+		printf("init: cannot run %s\n", argv[2]);
+		poweroff(1);
+	}
+	for (;;) { /* reap orphans too, until the program itself ends */
+		pid_t got = wait(&status);
+
+		if (got == pid || got < 0)
+			break;
+	}
+	trace_dump(0);
+	poweroff(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	pid_t sh, pid;
 
 	if (argc > 1 && strcmp(argv[1], "test") == 0)
 		return run_tests(argc, argv);
+	if (argc > 2 && strcmp(argv[1], "run") == 0)
+		return run_one(argv);
 
 	printf("init: starting the shell\n");
 	sh = start_shell();
