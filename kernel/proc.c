@@ -13,6 +13,7 @@
 #include "elf.h"
 #include "ipc/ipc.h"
 #include "panic.h"
+#include "trace.h"
 #include "sched.h"
 #include "uaccess.h"
 #include "lib/printk.h"
@@ -283,6 +284,7 @@ long do_exec(const char *upath, char *const *uargv, struct trap_frame *tf)
 	mm_activate(mm);
 	mm_destroy(old);
 	strlcpy(current->name, basename(path), sizeof current->name);
+	trace_record_name(current->pid, current->parent->pid, current->name);
 	user_frame(tf, entry, esp);
 	return 0;
 }

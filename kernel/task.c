@@ -128,6 +128,7 @@ struct task_struct *task_create(const char *name)
 	task_count++;
 	pid_attach(t->pid, t);
 	trace_record(t->pid, TASK_NEW, TASK_NEW, TR_CREATE);
+	trace_record_name(t->pid, current->pid, t->name);
 	irq_restore(flags);
 	return t;
 }

@@ -5,6 +5,7 @@
 #include "trace.h"
 #include "time.h"
 #include "lib/printk.h"
+#include "lib/string.h"
 #include "x86/io.h"
 
 struct trace_buffer trace_buf;
@@ -15,7 +16,7 @@ static const char *const trace_reason_names[TR_NR_REASONS] = {
 	[TR_YIELD] = "yield",     [TR_BLOCK] = "block",
 	[TR_WAKE] = "wake",       [TR_TIMEOUT] = "timeout",
 	[TR_EXIT] = "exit",       [TR_REAP] = "reap",
-	[TR_MSG] = "msg",
+	[TR_MSG] = "msg",         [TR_NAME] = "name",
 };
 
 const char *trace_reason_name(unsigned reason)
@@ -37,6 +38,20 @@ void trace_record(int pid, enum task_state from, enum task_state to,
 	e->reason = reason;
 	e->peer = 0;
 	e->sent_tick = 0;
+}
+
+void trace_record_name(int pid, int ppid, const char *name)
+{
+	struct trace_event *e =
+		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+
+	e->tick = jiffies;
+	e->tsc = rdtsc();
+	e->pid = pid;
+	e->from = e->to = TASK_NEW; /* not a state change */
+	e->reason = TR_NAME;
+	e->peer = ppid;
+	strlcpy(e->name, name, sizeof e->name);
 }
 
 void trace_record_msg(int receiver, int sender, uint32_t sent_tick)
@@ -65,7 +80,11 @@ void trace_dump(unsigned last_n)
 	for (uint32_t i = head - n; i != head; i++) {
 		const struct trace_event *e = &trace_buf.ev[i & (TRACE_SIZE - 1)];
 
-		if (e->reason == TR_MSG)
+		if (e->reason == TR_NAME)
+			printk("TRACE %u %llu %d NAME %d %s\n", e->tick,
+			       (unsigned long long)e->tsc, e->pid, e->peer,
+			       e->name);
+		else if (e->reason == TR_MSG)
 			printk("TRACE %u %llu %d MSG %d %u\n", e->tick,
 			       (unsigned long long)e->tsc, e->pid, e->peer,
 			       e->sent_tick);

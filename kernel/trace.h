@@ -29,6 +29,7 @@ enum trace_reason {
 	TR_EXIT,     /* RUNNING -> TERMINATED: it finished (zombie) */
 	TR_REAP,     /* a zombie was reaped by its parent: gone */
 	TR_MSG,      /* not a state change: a message was received (peer sent it) */
+	TR_NAME,     /* not a state change: the task's name and parent (peer) */
 	TR_NR_REASONS
 };
 
@@ -41,6 +42,7 @@ struct trace_event {
 	uint8_t pad;
 	int32_t peer;       /* TR_MSG: the sender's pid (0: the kernel) */
 	uint32_t sent_tick; /* TR_MSG: when it was sent */
+	char name[16];      /* TR_NAME: the task's name */
 };
 
 struct trace_buffer {
@@ -54,6 +56,8 @@ void trace_record(int pid, enum task_state from, enum task_state to,
 		  enum trace_reason reason);
 /* A message from sender, sent at sent_tick, reached receiver now. */
 void trace_record_msg(int receiver, int sender, uint32_t sent_tick);
+/* t has a (new) name: at creation, and at exec. */
+void trace_record_name(int pid, int ppid, const char *name);
 const char *trace_reason_name(unsigned reason);
 void trace_dump(unsigned last_n);
 

@@ -23,6 +23,7 @@
  * kernel stack or task is left behind.
  */
 #include "ktest.h"
+#include "lib/string.h"
 #include "sched.h"
 #include "task.h"
 #include "trace.h"
@@ -877,7 +878,7 @@ KTEST(trace_records_life_cycle)
 	struct policy_test pt;
 	struct task_struct *t;
 	uint32_t start;
-	unsigned n = 0;
+	unsigned n = 0, names = 0;
 	pid_t pid;
 
 	policy_test_begin(&pt, &sched_rr, 0);
@@ -892,6 +893,12 @@ KTEST(trace_records_life_cycle)
 
 		if (e->pid != pid)
 			continue;
+		if (e->reason == TR_NAME) { /* its name and parent, once */
+			KEXPECT_EQ(strcmp(e->name, "traced"), 0);
+			KEXPECT_EQ(e->peer, current->pid);
+			names++;
+			continue;
+		}
 		if (n < sizeof want / sizeof *want) {
 			KEXPECT_EQ(e->reason, want[n].why);
 			KEXPECT_EQ(e->from, want[n].from);
@@ -900,6 +907,7 @@ KTEST(trace_records_life_cycle)
 		n++;
 	}
 	KEXPECT_EQ(n, sizeof want / sizeof *want);
+	KEXPECT_EQ(names, 1);
 	policy_test_end(&pt);
 }
 
