@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define NR_OPEN 16 /* descriptors per task */
+#define FILE_WRITE_MAX 4096 /* bytes one write() takes at most (short write) */
 
 enum file_type { FILE_CONSOLE, FILE_INITRD };
 

@@ -177,8 +177,11 @@ static long load_image(const char *name, const struct exec_args *a,
 
 	if (initrd_find(&boot_initrd, name, &image, &size) < 0)
 		return -ENOENT;
-	if (elf_check(image, size, USER_TOP, &info) < 0)
+	/* Segments must leave room for the stack and its guard gap. */
+	if (elf_check(image, size, USER_HEAP_LIMIT, &info) < 0) {
+		printk("exec %s: %s\n", name, info.why ? info.why : "bad ELF");
 		return -ENOEXEC;
+	}
 	mm = mm_create();
 	if (!mm)
 		return -ENOMEM;
@@ -211,12 +214,22 @@ static void user_frame(struct trap_frame *tf, uint32_t entry, uint32_t esp)
 	tf->eflags = EFLAGS_IF | 0x2; /* interrupts on; bit 1 is always 1 */
 }
 
-extern void trap_return(void);
+void return_to_user(void)
+{
+	if (current->suspended)
+		task_suspend_point(); /* stopped through its Kernel port */
+	if (current->killed)
+		task_exit(current->killed);
+}
+
+/* A new user task's first instructions in the kernel (entry.S). */
+extern void ret_from_fork(void);
 
 /*
  * A new user task's kernel stack: the trap frame it will "return" to user
  * mode with, at the very top (where the CPU would have pushed it), and
- * under it the frame switch_to pops, whose return address is trap_return.
+ * under it the frame switch_to pops, whose return address is ret_from_fork
+ * (entry.S): the checks every return to user mode makes, then trap_return.
  */
 static void user_task_stack(struct task_struct *t, const struct trap_frame *tf)
 {
@@ -225,7 +238,7 @@ static void user_task_stack(struct task_struct *t, const struct trap_frame *tf)
 	uint32_t *sp = (uint32_t *)ktf;
 
 	*ktf = *tf;
-	*--sp = (uint32_t)trap_return; /* switch_to's `ret` goes here */
+	*--sp = (uint32_t)ret_from_fork; /* switch_to's `ret` goes here */
 	*--sp = 0;                     /* ebp */
 	*--sp = 0;                     /* ebx */
 	*--sp = 0;                     /* esi */

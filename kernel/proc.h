@@ -20,6 +20,10 @@ long do_spawn(const char *upath, char *const *uargv);
 /* Turn the calling kernel thread into the first user process. */
 int proc_start_init(int argc, const char *const argv[]);
 
+/* Last stop before ring 3 (every trap from user mode, and a new task's
+ * first run): a suspended task waits here, a killed one dies here. */
+void return_to_user(void);
+
 /* Free a dying task's address space and files (from task_exit). */
 void proc_release(struct task_struct *t);
 

@@ -265,6 +265,20 @@ void sched_admit(struct task_struct *t)
 	irq_restore(flags);
 }
 
+/* A NEW task waiting for admission must run now (it was killed). */
+void sched_admit_now(struct task_struct *t)
+{
+	uint32_t flags = irq_save();
+
+	if (t->state == TASK_NEW && !list_empty(&t->run_list)) {
+		list_del_init(&t->run_list);
+		nr_waiting_admission--;
+		nr_admitted++;
+		sched_make_ready(t, TR_ADMIT);
+	}
+	irq_restore(flags);
+}
+
 void sched_retire(struct task_struct *t)
 {
 	struct task_struct *next;

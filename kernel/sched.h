@@ -33,6 +33,8 @@ void sched_make_ready(struct task_struct *t, enum trace_reason why);
 
 /* The long-term scheduler: admit a NEW task, or queue it (maxready=). */
 void sched_admit(struct task_struct *t);
+/* Admit t at once, past the limit (a killed task must run to die). */
+void sched_admit_now(struct task_struct *t);
 /* A task has terminated: it no longer counts, so admit the next one. */
 void sched_retire(struct task_struct *t);
 unsigned sched_nr_admitted(void);

@@ -53,12 +53,16 @@ static long sys_spawn(struct trap_frame *tf)
 
 static long sys_waitpid(struct trap_frame *tf)
 {
-	int status;
-	pid_t pid = task_wait((int)ARG1(tf), &status, (int)ARG3(tf));
+	int status = 0;
+	pid_t pid;
 
-	if (pid > 0 && ARG2(tf) &&
+	/* Check the pointer before reaping: a zombie must not be lost. */
+	if (ARG2(tf) &&
 	    copy_to_user((void *)ARG2(tf), &status, sizeof status) < 0)
-		return -EFAULT; /* the child is reaped all the same */
+		return -EFAULT;
+	pid = task_wait((int)ARG1(tf), &status, (int)ARG3(tf));
+	if (pid > 0 && ARG2(tf))
+		copy_to_user((void *)ARG2(tf), &status, sizeof status);
 	return pid;
 }
 

@@ -301,6 +301,8 @@ int task_kill(struct task_struct *t, int reason)
 		t->killed = reason;
 		if (t->state == TASK_WAITING)
 			wake_up_task(t, -EINTR);
+		else if (t->state == TASK_NEW)
+			sched_admit_now(t); /* waiting for admission: let it die */
 	}
 	irq_restore(flags);
 	return 0;
@@ -319,7 +321,8 @@ int task_kill_tree(struct task_struct *root)
 		return -EPERM;
 	flags = irq_save();
 	for (;;) {
-		if (task_kill(t, SIGKILL) == 0)
+		if (!t->killed && t->state != TASK_TERMINATED &&
+		    task_kill(t, SIGKILL) == 0)
 			killed++;
 		if (!list_empty(&t->children)) { /* go down */
 			t = list_first_entry(&t->children, struct task_struct,

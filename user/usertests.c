@@ -2029,6 +2029,81 @@ static void test_ipc_stress_4x2(void)
 	EXPECT_IPC_NO_LEAK();
 }
 
+/* ---- regressions (from review) ------------------------------------- */
+
+/* A task killed before its first instruction never runs user code. */
+static void test_killed_before_first_run(void)
+{
+	char *argv[] = {"false", NULL};
+	int status = -1;
+	pid_t pid = spawn("false", argv);
+
+	EXPECT_EQ(kill(pid), 0); /* it has not run yet: we hold the CPU */
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT(WIFSIGNALED(status)); /* not false's exit(1) */
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
+/* waitpid with a bad status pointer fails without losing the child. */
+static void test_waitpid_bad_status_keeps_child(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		exit(3);
+	sleep_ms(20);
+	EXPECT_EQ(sys_raw(SYS_waitpid, pid, 0xC0000000, 0, 0, 0), -EFAULT);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(WEXITSTATUS(status), 3);
+}
+
+static void test_kill_tree_counts_once(void)
+{
+	int status;
+	pid_t a = fork();
+
+	if (a == 0)
+		sleep_forever();
+	EXPECT_EQ(kill_tree(a), 1);
+	EXPECT_EQ(kill_tree(a), 0); /* already killed: nothing new */
+	EXPECT_EQ(waitpid(a, &status, 0), a);
+}
+
+static void no_senders_without_notify(void)
+{
+	long n;
+
+	sys_raw(SYS_port_deallocate, PORT_NOTIFY, 0, 0, 0, 0);
+	n = sys_raw(SYS_port_allocate, 0, 0, 0, 0, 0);
+	exit(sys_raw(SYS_port_request, n, PORT_REQUEST_NO_SENDERS, 0, 0, 0) ==
+			     -EINVAL
+		     ? 0
+		     : 1);
+}
+
+/* Asking for a notification with no Notify port is an error, not a crash. */
+static void test_notify_request_without_notify_port(void)
+{
+	int status = in_child(no_senders_without_notify);
+
+	EXPECT(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+/* Heap bytes given back and taken again read as zero. */
+static void test_sbrk_regrow_is_zeroed(void)
+{
+	char *p = (char *)sbrk(100);
+
+	memset(p, 'x', 100);
+	sbrk(-100);
+	p = (char *)sbrk(100);
+	EXPECT_EQ(p[0], 0);
+	EXPECT_EQ(p[99], 0);
+	sbrk(-100);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static const struct {
@@ -2052,6 +2127,12 @@ static const struct {
 	{"fork_until_failure", test_fork_until_failure},
 	{"fork_exit_wait_1000", test_fork_exit_wait_1000},
 	{"textbook_fork_exec", test_textbook_fork_exec},
+	{"killed_before_first_run", test_killed_before_first_run},
+	{"waitpid_bad_status_keeps_child", test_waitpid_bad_status_keeps_child},
+	{"kill_tree_counts_once", test_kill_tree_counts_once},
+	{"notify_request_without_notify_port",
+	 test_notify_request_without_notify_port},
+	{"sbrk_regrow_is_zeroed", test_sbrk_regrow_is_zeroed},
 	/* ports and messages */
 	{"ipc_send_receive_basic", test_ipc_send_receive_basic},
 	{"ipc_rights_transfer", test_ipc_rights_transfer},

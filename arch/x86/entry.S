@@ -112,3 +112,14 @@ trap_return:				# a new task's first return also lands here
 user_enter:
 	movl	4(%esp), %esp		# the frame becomes the stack ...
 	jmp	trap_return		# ... and trap_return pops it into ring 3
+
+/*
+ * A new user task (fork, spawn) starts here: its first switch_to returns
+ * to this address, with its trap frame just above on the stack. It makes
+ * the same checks as any return to user mode (it may have been killed or
+ * suspended before it ever ran), then leaves through trap_return.
+ */
+	.global ret_from_fork
+ret_from_fork:
+	call	return_to_user		# may not return: killed before it ran
+	jmp	trap_return		# pop the trap frame into ring 3

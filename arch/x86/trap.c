@@ -142,10 +142,8 @@ void trap_dispatch(struct trap_frame *tf)
 	 * before it runs another user instruction.
 	 */
 	sched_preempt_point();
-	if (trap_from_user(tf) && current->suspended)
-		task_suspend_point(); /* stopped through its Kernel port */
-	if (trap_from_user(tf) && current->killed)
-		task_exit(current->killed);
+	if (trap_from_user(tf))
+		return_to_user();
 }
 
 void trap_dump(const struct trap_frame *tf)

@@ -612,6 +612,9 @@ long sys_port_request_k(port_t name, int kind)
 
 		if (!(e->bits & RIGHT_RECEIVE)) {
 			err = -EBADRIGHT;
+		} else if (!(current->ipc->table[PORT_NOTIFY].bits &
+			     RIGHT_RECEIVE)) {
+			err = -EINVAL; /* it gave its Notify port away */
 		} else if (!p->no_senders) {
 			p->no_senders = notify;
 			p->no_senders_name = name;

@@ -290,6 +290,19 @@ static void unmap_range(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 	}
 }
 
+static void mm_zero(struct mm_struct *mm, uintptr_t va, size_t n)
+{
+	static const uint8_t zeros[256];
+
+	while (n > 0) {
+		size_t chunk = n < sizeof zeros ? n : sizeof zeros;
+
+		mm_copy_out(mm, va, zeros, chunk);
+		va += chunk;
+		n -= chunk;
+	}
+}
+
 long mm_sbrk(struct mm_struct *mm, long incr)
 {
 	uintptr_t old = mm->brk, new = old + incr;
@@ -310,6 +323,9 @@ long mm_sbrk(struct mm_struct *mm, long incr)
 	}
 	if (new_top < old_top)
 		unmap_range(mm, new_top, old_top);
+	/* Bytes given back in a page we keep must read as zero if regrown. */
+	if (new < old && new < new_top)
+		mm_zero(mm, new, (old < new_top ? old : new_top) - new);
 	mm->brk = new;
 	return (long)old;
 }
