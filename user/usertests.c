@@ -2104,6 +2104,25 @@ static void test_sbrk_regrow_is_zeroed(void)
 	sbrk(-100);
 }
 
+/* `kill -m PID` ends a task with a message to its Kernel port. */
+static void test_kill_by_message(void)
+{
+	static char pidbuf[16];
+	char *spin_argv[] = {"spin", "100000", NULL};
+	char *kill_argv[] = {"kill", "-m", pidbuf, NULL};
+	int status;
+	pid_t victim = spawn("spin", spin_argv), killer;
+
+	take_baseline();
+	snprintf(pidbuf, sizeof pidbuf, "%d", victim);
+	killer = spawn("kill", kill_argv);
+	EXPECT_EQ(waitpid(killer, &status, 0), killer);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(waitpid(victim, &status, 0), victim);
+	EXPECT(WIFSIGNALED(status));
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static const struct {
@@ -2133,6 +2152,7 @@ static const struct {
 	{"notify_request_without_notify_port",
 	 test_notify_request_without_notify_port},
 	{"sbrk_regrow_is_zeroed", test_sbrk_regrow_is_zeroed},
+	{"kill_by_message", test_kill_by_message},
 	/* ports and messages */
 	{"ipc_send_receive_basic", test_ipc_send_receive_basic},
 	{"ipc_rights_transfer", test_ipc_rights_transfer},
