@@ -91,7 +91,14 @@ $(BUILD)/kernel.elf: $(KOBJS) $(BUILD)/ksyms.o linker.ld
 # tools/mkinitrd.py packs them into $(BUILD)/initrd.img (a multiboot module).
 -include user/user.mk
 
-INITRD_FILES := $(USER_PROGS) user/motd
+# The initrd holds the programs without their debug information (GDB
+# reads that from $(BUILD)/user/), which makes it a fraction of the size.
+INITRD_FILES := $(patsubst $(BUILD)/user/%,$(BUILD)/initrd/%,$(USER_PROGS)) \
+	user/motd
+
+$(BUILD)/initrd/%: $(BUILD)/user/%
+	@mkdir -p $(dir $@)
+	$(Q)strip --strip-debug -o $@ $<
 
 $(BUILD)/initrd.img: $(INITRD_FILES) tools/mkinitrd.py
 	@echo "  INITRD  $@"

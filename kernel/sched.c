@@ -156,6 +156,28 @@ static void requeue_current(enum trace_reason why)
 		policy->enqueue(t, jiffies);
 }
 
+/*
+ * Switch straight to next, a task that was WAITING (unlinked from its
+ * queue), without the ready queue: current has just blocked. The state
+ * diagram still holds (WAITING -> READY -> RUNNING, both traced); only
+ * the policy's enqueue and pick are skipped. Used by the IPC fast path.
+ */
+void sched_switch_to_woken(struct task_struct *next)
+{
+	struct task_struct *prev = current;
+
+	assert(prev->state != TASK_RUNNING && next->state == TASK_WAITING);
+	task_set_state(next, TASK_READY, TR_WAKE);
+	task_set_state(next, TASK_RUNNING, TR_DISPATCH);
+	/* next runs on what is left of prev's quantum, as L4 donates it: a
+	 * client and its server together get one task's share of the CPU. */
+	next->time_slice = prev->time_slice ? prev->time_slice : 1;
+	prev->nvcsw++;
+	prev->need_resched = false;
+	current = next;
+	context_switch(prev, next);
+}
+
 void sched_yield(void)
 {
 	uint32_t flags = irq_save();

@@ -27,6 +27,8 @@ void sched_yield(void);
 
 /* Current has just left RUNNING (to WAITING or TERMINATED): run another. */
 void schedule(void);
+/* Current has just blocked: run next (a sleeper, unlinked) directly. */
+void sched_switch_to_woken(struct task_struct *next);
 
 /* t (NEW or WAITING) becomes READY; it may preempt current. */
 void sched_make_ready(struct task_struct *t, enum trace_reason why);

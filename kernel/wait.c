@@ -44,7 +44,8 @@ static void timer_add(struct task_struct *t, uint32_t ticks)
 }
 
 /* Take t off its wait queue and timer, and make it READY. */
-void wake_up_task(struct task_struct *t, int reason)
+/* Take a sleeper off its wait queue and its timer (it stays WAITING). */
+void unlink_sleeper(struct task_struct *t, int reason)
 {
 	if (t->waiting_on) {
 		list_del_init(&t->wait_link);
@@ -55,16 +56,29 @@ void wake_up_task(struct task_struct *t, int reason)
 		nr_timers--;
 	}
 	t->wake_reason = reason;
+}
+
+void wake_up_task(struct task_struct *t, int reason)
+{
+	unlink_sleeper(t, reason);
 	sched_make_ready(t, reason == -ETIMEDOUT ? TR_TIMEOUT : TR_WAKE);
 }
 
-static int sleep_common(struct wait_queue *wq, uint32_t ticks, bool timed)
+/*
+ * Sleep, and hand the CPU straight to `next` (a sleeper already unlinked
+ * with unlink_sleeper) instead of asking the scheduler: the IPC fast path
+ * (kernel/ipc/msg.c). next == NULL is an ordinary sleep.
+ */
+static int sleep_common_to(struct wait_queue *wq, uint32_t ticks, bool timed,
+			   struct task_struct *next)
 {
 	uint32_t flags = irq_save();
 	struct task_struct *t = current;
 
 	assert(t != idle_task); /* idle must always be able to run */
 	if (t->killed) {
+		if (next) /* do not strand the task we were handing over to */
+			sched_make_ready(next, TR_WAKE);
 		irq_restore(flags);
 		return -EINTR; /* a killed task does not start a new wait */
 	}
@@ -74,9 +88,23 @@ static int sleep_common(struct wait_queue *wq, uint32_t ticks, bool timed)
 	if (timed)
 		timer_add(t, ticks);
 	task_set_state(t, TASK_WAITING, TR_BLOCK);
-	schedule();
+	if (next)
+		sched_switch_to_woken(next);
+	else
+		schedule();
 	irq_restore(flags);
 	return t->wake_reason;
+}
+
+static int sleep_common(struct wait_queue *wq, uint32_t ticks, bool timed)
+{
+	return sleep_common_to(wq, ticks, timed, NULL);
+}
+
+int sleep_on_handoff(struct wait_queue *wq, uint32_t ticks, bool timed,
+		     struct task_struct *next)
+{
+	return sleep_common_to(wq, ticks, timed, next);
 }
 
 int sleep_on(struct wait_queue *wq)

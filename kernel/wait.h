@@ -46,6 +46,12 @@ int wake_up_all(struct wait_queue *wq, int reason);
 
 /* Wake one particular sleeping task, taking it off its queue and timer. */
 void wake_up_task(struct task_struct *t, int reason);
+/* Take it off its queue and timer but leave it WAITING (for a handoff). */
+void unlink_sleeper(struct task_struct *t, int reason);
+/* Sleep on wq (with a timeout if timed) and run next, an unlinked sleeper,
+ * at once: a direct switch that skips the ready queue. */
+int sleep_on_handoff(struct wait_queue *wq, uint32_t ticks, bool timed,
+		     struct task_struct *next);
 
 /* Sleep for ms milliseconds (at least one tick for ms > 0). */
 void sleep_ms(uint32_t ms);

@@ -56,12 +56,25 @@ struct ipc_entry {
 	uint16_t urefs;   /* send rights held (counted, as Mach does) */
 };
 
+/* What a task blocked in msg_receive is waiting for (the fast path). */
+struct ipc_rcv {
+	struct port *port;  /* blocked on this port directly (not a set) */
+	struct msg *ubuf;   /* its buffer (user address) and size */
+	uint32_t size;
+	port_t name;        /* the port's name in its space */
+	bool filter;        /* MSG_FROM_PID, with pid */
+	int32_t pid;
+	bool done;          /* a sender delivered straight into ubuf */
+	long result;        /* ... and this is what msg_receive returns */
+};
+
 struct ipc_space {
 	struct ipc_entry *table; /* indexed by name; entry 0 is unused */
 	unsigned size;
 	port_t reply_name;       /* the private reply port of msg_rpc */
 	unsigned queued_bytes;   /* this task's messages waiting in queues */
 	unsigned refs;           /* the task, and messages it has queued */
+	struct ipc_rcv rcv;      /* while blocked in msg_receive */
 };
 
 /* A dead-name request: tell notify (under name) when port dies. */

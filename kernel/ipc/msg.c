@@ -17,6 +17,7 @@
 #include "panic.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/vm.h"
 #include "x86/io.h"
 #include <mica/errno.h>
 
@@ -300,11 +301,108 @@ static long cache_for_notify(struct send *s, struct kmsg *m)
 	return MSG_WILL_NOTIFY;
 }
 
+/* ---- the fast path ------------------------------------------------------ */
+
+static uint32_t disposition_of(uint16_t bits)
+{
+	if (bits & RIGHT_RECEIVE)
+		return MSG_MOVE_RECEIVE;
+	return bits & RIGHT_SEND_ONCE ? MSG_MOVE_SEND_ONCE : MSG_MOVE_SEND;
+}
+
+
+/*
+ * The fast path's conditions, all checked here: a receiver is already
+ * blocked in msg_receive on this very port (not through a port set), the
+ * queue is empty (so FIFO order holds), its buffer is big enough, and its
+ * MSG_FROM_PID filter (if any) accepts us. Then the message needs no
+ * kernel copy and no queue: it goes straight into the receiver's buffer.
+ */
+static struct task_struct *fast_receiver(const struct send *s)
+{
+	struct port *p = s->dest;
+	struct task_struct *r;
+	struct ipc_rcv *rcv;
+
+	if (p->kernel || p->qlen || list_empty(&p->receivers.sleepers))
+		return NULL;
+	r = list_first_entry(&p->receivers.sleepers, struct task_struct,
+			     wait_link);
+	if (!r->ipc || !r->mm)
+		return NULL;
+	rcv = &r->ipc->rcv;
+	if (rcv->port != p || s->h.size > rcv->size ||
+	    (rcv->filter && rcv->pid != current->pid))
+		return NULL;
+	return r;
+}
+
+/* Move a right from the sender's space straight into the receiver's. */
+static port_t move_right(struct ipc_space *to, port_t name, uint32_t disp,
+			 uint32_t *got)
+{
+	uint16_t bits;
+	struct port *p = take_right(current->ipc, name, disp, &bits);
+	port_t n = ipc_insert(to, p, bits);
+
+	if (n < 0) { /* no room for a name: the right is lost */
+		port_release_right(p, bits);
+		n = PORT_NULL;
+	}
+	port_unref(p);
+	*got = disposition_of(bits);
+	return n;
+}
+
+/*
+ * Deliver straight into receiver r's buffer: the body is copied once,
+ * from the sender's pages to the receiver's; the rights move from one
+ * name space to the other. Returns 0 (r is then unlinked from its wait
+ * queue, WAITING, with its result set), 1 if r's buffer turned out bad
+ * (take the slow path), or -errno.
+ */
+static long fast_deliver(struct send *s, const struct msg *umsg,
+			 struct task_struct *r)
+{
+	struct ipc_rcv *rcv = &r->ipc->rcv;
+	struct msg_header h;
+	long err = mm_copy_between(r->mm, (uintptr_t)rcv->ubuf->body,
+				   current->mm, (uintptr_t)umsg->body,
+				   s->h.size - MSG_SIZE_MIN);
+
+	if (err)
+		return err == -EIO ? 1 : err;
+	memset(&h, 0, sizeof h);
+	h.size = s->h.size;
+	h.dest = rcv->name;
+	h.id = s->h.id;
+	h.sender = current->pid;
+	if (s->reply != PORT_NULL)
+		h.reply = move_right(r->ipc, s->reply, s->reply_disp,
+				     &h.reply_disposition);
+	h.nrights = s->h.nrights;
+	for (uint32_t i = 0; i < h.nrights; i++)
+		h.rights[i].name = move_right(r->ipc, s->h.rights[i].name,
+					      s->h.rights[i].disposition,
+					      &h.rights[i].disposition);
+	if (s->once)
+		ipc_entry_drop(current->ipc, s->h.dest);
+	rcv->result = mm_copy_out(r->mm, (uintptr_t)rcv->ubuf, &h, sizeof h)
+			      ? -EFAULT
+			      : (long)h.size;
+	rcv->done = true;
+	trace_record_msg(r->pid, current->pid, jiffies);
+	unlink_sleeper(r, 0);
+	return 0;
+}
+
 static long do_send(const struct msg *umsg, uint32_t options,
-		    uint32_t timeout, port_t reply_override)
+		    uint32_t timeout, port_t reply_override,
+		    struct task_struct **handoff)
 {
 	struct send s;
 	struct kmsg *m = NULL;
+	struct task_struct *r;
 	bool timed = options & MSG_TIMEOUT;
 	uint32_t deadline = jiffies + ms_to_ticks(timeout);
 	long err;
@@ -318,11 +416,19 @@ static long do_send(const struct msg *umsg, uint32_t options,
 	s.reply = reply_override ? reply_override : s.h.reply;
 	s.reply_disp = reply_override ? MSG_MAKE_SEND_ONCE
 				      : s.h.reply_disposition;
+	if ((err = resolve_dest(&s, options)) || (err = check_rights(&s)))
+		return err;
+	r = fast_receiver(&s);
+	if (r && (err = fast_deliver(&s, umsg, r)) <= 0) {
+		if (err == 0 && handoff)
+			*handoff = r; /* the caller switches to it directly */
+		else if (err == 0)
+			sched_make_ready(r, TR_WAKE);
+		return err;
+	}
 	err = build_kmsg(&s, umsg, &m);
 	if (err)
 		return err;
-	if ((err = resolve_dest(&s, options)) || (err = check_rights(&s)))
-		goto out;
 	if (current->ipc->queued_bytes + m->size > IPC_TASK_QUEUED_MAX &&
 	    !s.dest->kernel) {
 		err = -ENOBUFS;
@@ -367,7 +473,7 @@ out:
 long ipc_msg_send(const struct msg *umsg, uint32_t options, uint32_t timeout)
 {
 	uint32_t flags = irq_save();
-	long err = do_send(umsg, options, timeout, PORT_NULL);
+	long err = do_send(umsg, options, timeout, PORT_NULL, NULL);
 
 	irq_restore(flags);
 	return err;
@@ -422,13 +528,6 @@ static port_t give_right(struct port **p, uint16_t bits)
 	port_unref(*p); /* the message's reference; the name has its own */
 	*p = NULL;
 	return name;
-}
-
-static uint32_t disposition_of(uint16_t bits)
-{
-	if (bits & RIGHT_RECEIVE)
-		return MSG_MOVE_RECEIVE;
-	return bits & RIGHT_SEND_ONCE ? MSG_MOVE_SEND_ONCE : MSG_MOVE_SEND;
 }
 
 static port_t name_of(struct port *p)
@@ -507,19 +606,19 @@ static long receive_source(port_t name, struct port **p, struct port_set **set)
 	return 0;
 }
 
-static long do_receive(port_t name, struct msg *ubuf, uint32_t size,
-		       uint32_t options, uint32_t timeout)
+static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
+			 uint32_t options, uint32_t timeout,
+			 struct task_struct **handoff)
 {
 	bool timed = options & MSG_TIMEOUT, filter = options & MSG_FROM_PID;
 	uint32_t deadline = jiffies + ms_to_ticks(timeout);
+	struct ipc_rcv *rcv = &current->ipc->rcv;
 	struct port *p, *from;
 	struct port_set *set;
 	struct kmsg *m;
 	int32_t pid = 0;
 	long err;
 
-	if (!current->ipc)
-		return -EPERM;
 	err = receive_source(name, &p, &set);
 	if (err)
 		return err;
@@ -539,11 +638,20 @@ static long do_receive(port_t name, struct msg *ubuf, uint32_t size,
 		if (p) {
 			p->nwaiting++; /* a rendezvous sender may come now */
 			wake_up_one(&p->senders, 0);
+			/* Say what we wait for, so a sender can deliver
+			 * straight into our buffer (the fast path). */
+			*rcv = (struct ipc_rcv){p, ubuf, size, name, filter, pid,
+						false, 0};
 		}
-		err = timed ? sleep_on_timeout(wq, deadline - jiffies)
-			    : sleep_on(wq);
+		err = sleep_on_handoff(wq, deadline - jiffies, timed, *handoff);
+		*handoff = NULL;
 		if (p)
 			p->nwaiting--;
+		rcv->port = NULL;
+		if (rcv->done) { /* a sender already delivered it */
+			rcv->done = false;
+			return rcv->result;
+		}
 		if (err == -EINTR)
 			return err;
 		/* Our set may be gone, or our right moved: look it up again. */
@@ -559,11 +667,29 @@ static long do_receive(port_t name, struct msg *ubuf, uint32_t size,
 	return deliver(from, m, ubuf, p ? name : PORT_NULL);
 }
 
+/*
+ * Receive; if handoff is a task the caller's send has just delivered to
+ * (msg_rpc), the first sleep switches straight to it. If we do not sleep
+ * at all, it is made ready the ordinary way.
+ */
+static long do_receive(port_t name, struct msg *ubuf, uint32_t size,
+		       uint32_t options, uint32_t timeout,
+		       struct task_struct *handoff)
+{
+	long err = current->ipc ? receive_loop(name, ubuf, size, options,
+					       timeout, &handoff)
+				: -EPERM;
+
+	if (handoff)
+		sched_make_ready(handoff, TR_WAKE);
+	return err;
+}
+
 long ipc_msg_receive(port_t name, struct msg *ubuf, uint32_t size,
 		     uint32_t options, uint32_t timeout)
 {
 	uint32_t flags = irq_save();
-	long err = do_receive(name, ubuf, size, options, timeout);
+	long err = do_receive(name, ubuf, size, options, timeout, NULL);
 
 	irq_restore(flags);
 	return err;
@@ -614,6 +740,7 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 		 uint32_t options, uint32_t timeout)
 {
 	uint32_t flags = irq_save();
+	struct task_struct *server = NULL;
 	port_t reply = PORT_NULL;
 	long err = current->ipc ? 0 : -EPERM;
 
@@ -631,10 +758,13 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 	if (!err && reply < 0)
 		err = reply;
 	if (!err)
-		err = do_send(umsg, options & ~MSG_NOTIFY, timeout, reply);
+		err = do_send(umsg, options & ~MSG_NOTIFY, timeout, reply,
+			      &server);
+	/* If the send went straight to a waiting server, switch to it
+	 * directly while we wait for the answer: no ready queue between. */
 	if (err >= 0)
 		err = do_receive(reply, ubuf, size, options & ~MSG_FROM_PID,
-				 timeout);
+				 timeout, server);
 	irq_restore(flags);
 	return err;
 }

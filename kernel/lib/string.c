@@ -5,6 +5,7 @@
  * teaching kernel.
  */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/string.h"
 
@@ -15,13 +16,23 @@
  */
 #define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
+/*
+ * memcpy and memset move four bytes per step with the string
+ * instructions (`rep movsl`, `rep stosl`), then the 0-3 bytes left over:
+ * a page is copied or cleared in about a thousand steps instead of four
+ * thousand. They are on every hot path (fork, exec, messages).
+ */
+void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
+	size_t words = n / 4;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsl\n\t"
+		     "movl %3, %%ecx\n\t"
+		     "rep movsb"
+		     : "+D"(d), "+S"(src), "+c"(words)
+		     : "r"(n % 4)
+		     : "memory");
 	return dst;
 }
 
@@ -34,19 +45,23 @@ NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 	if (d > s && d < s + n) {
 		while (n--)
 			d[n] = s[n];
-	} else {
-		while (n--)
-			*d++ = *s++;
+		return dst;
 	}
-	return dst;
+	return memcpy(dst, src, n); /* forwards is always safe here */
 }
 
-NO_LIBCALL void *memset(void *s, int c, size_t n)
+void *memset(void *s, int c, size_t n)
 {
-	unsigned char *p = s;
+	void *p = s;
+	size_t words = n / 4;
+	uint32_t v = (uint8_t)c * 0x01010101u; /* the byte, four times */
 
-	while (n--)
-		*p++ = (unsigned char)c;
+	asm volatile("rep stosl\n\t"
+		     "movl %3, %%ecx\n\t"
+		     "rep stosb"
+		     : "+D"(p), "+c"(words)
+		     : "a"(v), "r"(n % 4)
+		     : "memory");
 	return s;
 }
 

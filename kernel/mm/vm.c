@@ -266,6 +266,40 @@ static int mm_copy(struct mm_struct *mm, uintptr_t va, void *buf, size_t n,
 	return 0;
 }
 
+/*
+ * Copy n bytes from one address space straight into another, a page piece
+ * at a time through the kernel's map of both frames: one copy, no bounce
+ * buffer. Returns 0, -EFAULT if the source is bad, -EIO if the destination.
+ */
+int mm_copy_between(struct mm_struct *dst_mm, uintptr_t dst,
+		    struct mm_struct *src_mm, uintptr_t src, size_t n)
+{
+	if (src >= USER_TOP || n > USER_TOP - src)
+		return -EFAULT;
+	if (dst >= USER_TOP || n > USER_TOP - dst)
+		return -EIO;
+	while (n > 0) {
+		size_t chunk = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+		size_t dchunk = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		uint8_t *s = user_page(src_mm, src, false);
+		uint8_t *d = user_page(dst_mm, dst, true);
+
+		if (!s)
+			return -EFAULT;
+		if (!d)
+			return -EIO;
+		if (dchunk < chunk)
+			chunk = dchunk;
+		if (chunk > n)
+			chunk = n;
+		memcpy(d, s, chunk);
+		src += chunk;
+		dst += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
 int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src, size_t n)
 {
 	return mm_copy(mm, va, (void *)src, n, true);

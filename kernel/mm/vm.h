@@ -85,6 +85,11 @@ int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src,
 		size_t n);
 int mm_copy_in(struct mm_struct *mm, void *dst, uintptr_t va, size_t n);
 
+/* Copy between two address spaces in one pass (the IPC fast path):
+ * 0, -EFAULT for a bad source, -EIO for a bad destination. */
+int mm_copy_between(struct mm_struct *dst_mm, uintptr_t dst,
+		    struct mm_struct *src_mm, uintptr_t src, size_t n);
+
 /* Grow or shrink the heap by incr bytes; returns the old break or -errno. */
 long mm_sbrk(struct mm_struct *mm, long incr);
 
