@@ -283,6 +283,13 @@ static long sys_msg_rpc(struct trap_frame *tf)
 			   ARG3(tf), ARG4(tf), ARG5(tf));
 }
 
+static long sys_msg_reply_receive(struct trap_frame *tf)
+{
+	return ipc_msg_reply_receive((const struct msg *)ARG1(tf),
+				     (port_t)ARG2(tf), (struct msg *)ARG3(tf),
+				     ARG4(tf), ARG5(tf));
+}
+
 static long sys_task_for_pid(struct trap_frame *tf)
 {
 	return sys_task_for_pid_k((int)ARG1(tf));
@@ -330,6 +337,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_msg_receive] = sys_msg_receive,
 	[SYS_msg_rpc] = sys_msg_rpc,
 	[SYS_task_for_pid] = sys_task_for_pid,
+	[SYS_msg_reply_receive] = sys_msg_reply_receive,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -51,7 +51,10 @@
 #define SYS_msg_rpc 36     /* (struct msg *, struct msg *reply, size, options,
 			    * timeout_ms) -> size of the reply */
 #define SYS_task_for_pid 37 /* (pid) -> send right to its Kernel port */
-#define NR_SYSCALLS 38
+#define SYS_msg_reply_receive 38 /* (struct msg *reply or NULL, port_t,
+				  * struct msg *buf, size, options): a
+				  * server's reply and its next receive */
+#define NR_SYSCALLS 39
 
 #define MICA_NAME_MAX 32    /* file names in the initrd */
 #define MICA_ARG_MAX 32     /* exec: at most this many arguments */

@@ -138,6 +138,8 @@ long ipc_msg_receive(port_t name, struct msg *ubuf, uint32_t size,
 		     uint32_t options, uint32_t timeout);
 long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 		 uint32_t options, uint32_t timeout);
+long ipc_msg_reply_receive(const struct msg *reply, port_t name,
+			   struct msg *ubuf, uint32_t size, uint32_t options);
 void kmsg_free(struct kmsg *m); /* releases the rights it carries */
 struct kmsg *kmsg_alloc(uint32_t body_len);
 void port_enqueue(struct port *p, struct kmsg *m);

@@ -404,7 +404,7 @@ static long do_send(const struct msg *umsg, uint32_t options,
 	struct kmsg *m = NULL;
 	struct task_struct *r;
 	bool timed = options & MSG_TIMEOUT;
-	uint32_t deadline = jiffies + ms_to_ticks(timeout);
+	uint32_t deadline = timed ? jiffies + ms_to_ticks(timeout) : 0;
 	long err;
 
 	if (!current->ipc)
@@ -611,7 +611,7 @@ static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
 			 struct task_struct **handoff)
 {
 	bool timed = options & MSG_TIMEOUT, filter = options & MSG_FROM_PID;
-	uint32_t deadline = jiffies + ms_to_ticks(timeout);
+	uint32_t deadline = timed ? jiffies + ms_to_ticks(timeout) : 0;
 	struct ipc_rcv *rcv = &current->ipc->rcv;
 	struct port *p, *from;
 	struct port_set *set;
@@ -721,16 +721,21 @@ static void drain(port_t name)
 	}
 }
 
-/* Can the kernel write a whole reply of `size` bytes at ubuf? */
+/*
+ * Is the reply buffer writable? Probe its first word (read it, write it
+ * back): a request must not be sent whose answer can only be lost. (The
+ * rest is checked on delivery; a reply that still cannot be delivered is
+ * dropped by the next call's drain.)
+ */
 static long reply_buffer_ok(struct msg *ubuf, uint32_t size)
 {
-	struct msg_header h;
+	uint32_t word;
 
 	if (size < MSG_SIZE_MIN)
 		return -EINVAL;
 	if (!user_range_ok(ubuf, size) ||
-	    copy_from_user(&h, ubuf, sizeof h) < 0 ||
-	    copy_to_user(ubuf, &h, sizeof h) < 0)
+	    copy_from_user(&word, ubuf, sizeof word) < 0 ||
+	    copy_to_user(ubuf, &word, sizeof word) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -765,6 +770,31 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 	if (err >= 0)
 		err = do_receive(reply, ubuf, size, options & ~MSG_FROM_PID,
 				 timeout, server);
+	irq_restore(flags);
+	return err;
+}
+
+/*
+ * A server's loop in one call: answer the last request (reply may be
+ * NULL) and wait for the next one on `name`. When the answer goes
+ * straight to a client waiting for it, the CPU goes straight to that
+ * client too, and the server's wait costs no trip through the scheduler.
+ */
+long ipc_msg_reply_receive(const struct msg *reply, port_t name,
+			   struct msg *ubuf, uint32_t size, uint32_t options)
+{
+	uint32_t flags = irq_save();
+	struct task_struct *client = NULL;
+	long err = current->ipc ? 0 : -EPERM;
+
+	if (!err && reply)
+		err = do_send(reply, options & MSG_TIMEOUT, 0, PORT_NULL,
+			      &client);
+	if (err >= 0)
+		err = do_receive(name, ubuf, size, options & ~MSG_TO_PID, 0,
+				 client);
+	else if (client)
+		sched_make_ready(client, TR_WAKE);
 	irq_restore(flags);
 	return err;
 }

@@ -59,6 +59,12 @@ int msg_receive(port_t name, struct msg *buf, unsigned size, unsigned options,
 int msg_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
 	    unsigned timeout_ms);
 
+/* A server's loop step: send `reply` (NULL for none), then receive the
+ * next request on `name` into buf, in one call. When the reply goes to a
+ * client already waiting for it, the kernel switches straight to it. */
+int msg_reply_receive(const struct msg *reply, port_t name, struct msg *buf,
+		      unsigned size, unsigned options);
+
 /* A send right to the Kernel port of task pid (its controls). */
 port_t task_for_pid(int pid);
 

@@ -98,6 +98,13 @@ int msg_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
 				options, timeout_ms));
 }
 
+int msg_reply_receive(const struct msg *reply, port_t name, struct msg *buf,
+		      unsigned size, unsigned options)
+{
+	return check(__syscall5(SYS_msg_reply_receive, (long)reply, name,
+				(long)buf, size, options));
+}
+
 port_t task_for_pid(int pid)
 {
 	return check(syscall1(SYS_task_for_pid, pid));
