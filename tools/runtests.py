@@ -255,6 +255,9 @@ class Runner:
             ("false", r"sh: false: exit status 1\n(.*\n)*mica\$ "),
             ("nosuch", r"sh: nosuch: not found\n(.*\n)*mica\$ "),
             ("cat motd", r"Welcome to mica(.*\n)+mica\$ $"),
+            ("pingpong 100", r"pingpong: 100 round trips(.*\n)*mica\$ "),
+            ("ipcdemo", r"NOTIFY_MSG_ACCEPTED(.*\n)*mica\$ "),
+            ("kill -m 1", r"kill: 1: not allowed\n(.*\n)*mica\$ "),
         ]
         try:
             if not q.wait_for(r"mica\$ $", self.timeout):
