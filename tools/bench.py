@@ -44,8 +44,10 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runtests  # noqa: E402  (the QEMU wrapper is shared)
 
 QEMU = "qemu-system-i386"
 PROMPT = r"mica\$ $"
@@ -80,62 +82,19 @@ LINE = re.compile(r"^bench: (\S+) (\S+) (\S+)(?: (.*))?$", re.M)
 TRACE = re.compile(r"^TRACE \d+ (\d+) (-?\d+) (\S+) (\S+) (\S+)$", re.M)
 
 
-class Qemu:
-    """A headless QEMU with icount; its serial line is our pipe."""
+class Qemu(runtests.Qemu):
+    """The test runner's QEMU, with -icount: the guest's TSC then counts
+    guest instructions, so every figure repeats exactly."""
 
     def __init__(self, build, cmdline, log_path):
-        cmd = [QEMU, "-icount", "shift=0,sleep=off", "-m", "256M",
-               "-display", "none", "-serial", "stdio", "-monitor", "none",
-               "-no-reboot",
-               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-               "-kernel", os.path.join(build, "kernel.elf"),
-               "-initrd", os.path.join(build, "initrd.img"),
-               "-append", cmdline]
-        self.log_path = log_path
-        self.output = bytearray()
-        self.lock = threading.Lock()
         self.start = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        while True:
-            chunk = self.proc.stdout.read1(4096)
-            if not chunk:
-                return
-            with self.lock:
-                self.output += chunk
-
-    def text(self):
-        with self.lock:
-            return self.output.decode("utf-8", "replace").replace("\r", "")
+        super().__init__(["-icount", "shift=0,sleep=off",
+                          "-kernel", os.path.join(build, "kernel.elf"),
+                          "-initrd", os.path.join(build, "initrd.img"),
+                          "-append", cmdline], log_path)
 
     def wait_for(self, pattern, timeout):
-        """Wait until the output matches; True, or False on timeout/exit."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if re.search(pattern, self.text(), re.M):
-                return True
-            if self.proc.poll() is not None:
-                self.reader.join(1)
-                return re.search(pattern, self.text(), re.M) is not None
-            time.sleep(0.01)
-        return False
-
-    def type(self, s):
-        self.proc.stdin.write(s.encode())
-        self.proc.stdin.flush()
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.reader.join(2)
-        with open(self.log_path, "w") as f:
-            f.write(self.text())
+        return super().wait_for(pattern, timeout, re.M)
 
 
 def tail(text, n=20):

@@ -63,16 +63,16 @@ class Qemu:
         with self.lock:
             return self.output.decode("utf-8", "replace").replace("\r", "")
 
-    def wait_for(self, pattern, timeout):
+    def wait_for(self, pattern, timeout, flags=0):
         """Wait until the serial output matches pattern (a regex)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if re.search(pattern, self.text()):
+            if re.search(pattern, self.text(), flags):
                 return True
             if self.proc.poll() is not None:
                 self.reader.join(1)
-                return re.search(pattern, self.text()) is not None
-            time.sleep(0.05)
+                return re.search(pattern, self.text(), flags) is not None
+            time.sleep(0.02)
         return False
 
     def type(self, s):
