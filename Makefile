@@ -179,6 +179,16 @@ BENCH_FLAGS ?=
 bench: deps-check all
 	$(PYTHON) tools/bench.py --build $(BUILD) $(BENCH_FLAGS)
 
+# The in-guest syscall fuzzer (user/sysfuzz.c): boot, run one seed, power
+# off. A failing seed reproduces: make fuzz SEED=7 COUNT=50000.
+SEED ?= 1
+COUNT ?= 20000
+TASKS ?= 4
+FUZZ_TIMEOUT ?= 600
+fuzz: deps-check $(BUILD)/kernel.elf $(BUILD)/initrd.img
+	$(PYTHON) tools/fuzz.py --build $(BUILD) --seed $(SEED) \
+		--count $(COUNT) --tasks $(TASKS) --timeout $(FUZZ_TIMEOUT)
+
 # ---- host unit tests -----------------------------------------------------
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
@@ -221,7 +231,7 @@ clean:
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# *//'
 
-.PHONY: all run run-kernel bench unit test deps deps-check format clean help
+.PHONY: all run run-kernel bench fuzz unit test deps deps-check format clean help
 .DELETE_ON_ERROR:
 
 -include $(KOBJS:.o=.d)

@@ -183,7 +183,8 @@ long file_write(int fd, const void *ubuf, uint32_t n)
 	if (n > FILE_WRITE_MAX)
 		n = FILE_WRITE_MAX;
 	while (done < n) {
-		uint32_t chunk = n - done < sizeof kbuf ? n - done : sizeof kbuf;
+		uint32_t chunk =
+		    n - done < sizeof kbuf ? n - done : sizeof kbuf;
 
 		if (copy_from_user(kbuf, (const char *)ubuf + done, chunk) < 0)
 			return done ? (long)done : -EFAULT;

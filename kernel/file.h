@@ -11,14 +11,14 @@
 
 #include <stdint.h>
 
-#define NR_OPEN 16 /* descriptors per task */
+#define NR_OPEN	       16   /* descriptors per task */
 #define FILE_WRITE_MAX 4096 /* bytes one write() takes at most (short write) */
 
 enum file_type { FILE_CONSOLE, FILE_INITRD };
 
 struct file {
 	enum file_type type;
-	int refs;            /* descriptors (in any task) that point here */
+	int refs;	     /* descriptors (in any task) that point here */
 	const uint8_t *data; /* FILE_INITRD: the file's bytes, read-only */
 	uint32_t size, pos;
 };

@@ -40,8 +40,9 @@ static void banner(void)
 	       (unsigned)frame_free_count());
 	printk("loader: %s\n", boot_info.loader[0] ? boot_info.loader : "?");
 	printk("cmdline: %s\n", cmdline_raw());
-	printk("timer: %u Hz; scheduler: %s, quantum %u ticks, up to %u tasks\n",
-	       hz, policy->name, sched_quantum, max_tasks);
+	printk(
+	    "timer: %u Hz; scheduler: %s, quantum %u ticks, up to %u tasks\n",
+	    hz, policy->name, sched_quantum, max_tasks);
 	printk("In QEMU's terminal, Ctrl-A then x quits.\n");
 }
 

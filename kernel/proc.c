@@ -54,7 +54,8 @@ static struct exec_args *args_from_kernel(int argc, const char *const argv[])
 
 		if (used + len > sizeof a->strings)
 			break;
-		a->argv[a->argc] = memcpy(a->strings + used, argv[a->argc], len);
+		a->argv[a->argc] =
+		    memcpy(a->strings + used, argv[a->argc], len);
 		used += len;
 	}
 	return a;
@@ -239,10 +240,10 @@ static void user_task_stack(struct task_struct *t, const struct trap_frame *tf)
 
 	*ktf = *tf;
 	*--sp = (uint32_t)ret_from_fork; /* switch_to's `ret` goes here */
-	*--sp = 0;                     /* ebp */
-	*--sp = 0;                     /* ebx */
-	*--sp = 0;                     /* esi */
-	*--sp = 0;                     /* edi */
+	*--sp = 0;			 /* ebp */
+	*--sp = 0;			 /* ebx */
+	*--sp = 0;			 /* esi */
+	*--sp = 0;			 /* edi */
 	t->esp = (uint32_t)sp;
 }
 
@@ -313,8 +314,9 @@ long do_spawn(const char *upath, char *const *uargv)
 
 	if (err < 0 || (err = args_from_user(uargv, path, &a)) < 0)
 		return err;
-	t = frame_free_count() < MM_RESERVE_FRAMES ? NULL
-						   : task_create(basename(path));
+	t = frame_free_count() < MM_RESERVE_FRAMES
+		? NULL
+		: task_create(basename(path));
 	if (!t) {
 		kfree(a);
 		return -EAGAIN;
@@ -364,7 +366,8 @@ void proc_release(struct task_struct *t)
 {
 	if (t->mm) {
 		if (t == current)
-			write_cr3(virt_to_phys(kernel_pgdir)); /* off its tables */
+			write_cr3(
+			    virt_to_phys(kernel_pgdir)); /* off its tables */
 		mm_destroy(t->mm);
 		t->mm = NULL;
 	}

@@ -33,11 +33,11 @@ unsigned max_tasks;
 static unsigned task_count;
 
 static const char *const state_names[TASK_NR_STATES] = {
-	[TASK_NEW] = "NEW",
-	[TASK_READY] = "READY",
-	[TASK_RUNNING] = "RUNNING",
-	[TASK_WAITING] = "WAITING",
-	[TASK_TERMINATED] = "TERMINATED",
+    [TASK_NEW] = "NEW",
+    [TASK_READY] = "READY",
+    [TASK_RUNNING] = "RUNNING",
+    [TASK_WAITING] = "WAITING",
+    [TASK_TERMINATED] = "TERMINATED",
 };
 
 const char *task_state_name(enum task_state s)
@@ -51,12 +51,12 @@ const char *task_state_name(enum task_state s)
  * ends itself (a killed task is woken and exits when it next runs).
  */
 static const bool allowed[TASK_NR_STATES][TASK_NR_STATES] = {
-	[TASK_NEW][TASK_READY] = true,         /* admitted */
-	[TASK_READY][TASK_RUNNING] = true,     /* scheduler dispatch */
-	[TASK_RUNNING][TASK_READY] = true,     /* interrupt, yield */
-	[TASK_RUNNING][TASK_WAITING] = true,   /* I/O or event wait */
-	[TASK_WAITING][TASK_READY] = true,     /* I/O or event completion */
-	[TASK_RUNNING][TASK_TERMINATED] = true, /* exit */
+    [TASK_NEW][TASK_READY] = true,	    /* admitted */
+    [TASK_READY][TASK_RUNNING] = true,	    /* scheduler dispatch */
+    [TASK_RUNNING][TASK_READY] = true,	    /* interrupt, yield */
+    [TASK_RUNNING][TASK_WAITING] = true,    /* I/O or event wait */
+    [TASK_WAITING][TASK_READY] = true,	    /* I/O or event completion */
+    [TASK_RUNNING][TASK_TERMINATED] = true, /* exit */
 };
 
 void task_set_state(struct task_struct *t, enum task_state to, int why)
@@ -113,7 +113,7 @@ struct task_struct *task_create(const char *name)
 	strlcpy(t->name, name, sizeof t->name);
 	t->state = TASK_NEW;
 	t->static_prio = t->prio =
-		current == idle_task ? PRIO_DEFAULT : current->static_prio;
+	    current == idle_task ? PRIO_DEFAULT : current->static_prio;
 	t->start_time = jiffies;
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->wait_link);
@@ -165,12 +165,12 @@ static void task_setup_stack(struct task_struct *t)
 {
 	uint32_t *sp = (uint32_t *)((uintptr_t)t->kstack + KSTACK_SIZE);
 
-	*--sp = 0;                         /* no caller: ends backtraces */
+	*--sp = 0;			   /* no caller: ends backtraces */
 	*--sp = (uint32_t)task_trampoline; /* switch_to's `ret` goes here */
-	*--sp = 0;                         /* ebp */
-	*--sp = 0;                         /* ebx */
-	*--sp = 0;                         /* esi */
-	*--sp = 0;                         /* edi */
+	*--sp = 0;			   /* ebp */
+	*--sp = 0;			   /* ebx */
+	*--sp = 0;			   /* esi */
+	*--sp = 0;			   /* edi */
 	t->esp = (uint32_t)sp;
 }
 
@@ -202,8 +202,7 @@ static void reparent_children(struct task_struct *t)
 	struct task_struct *init = pid_lookup(1), *c, *tmp;
 	bool zombies = false;
 
-	list_for_each_entry_safe(c, tmp, &t->children, sibling)
-	{
+	list_for_each_entry_safe (c, tmp, &t->children, sibling) {
 		c->parent = init;
 		list_move_tail(&c->sibling, &init->children);
 		zombies |= c->state == TASK_TERMINATED;
@@ -233,8 +232,7 @@ static struct task_struct *find_zombie(pid_t pid, bool *have_child)
 {
 	struct task_struct *c;
 
-	list_for_each_entry(c, &current->children, sibling)
-	{
+	list_for_each_entry (c, &current->children, sibling) {
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*have_child = true;
@@ -302,7 +300,8 @@ int task_kill(struct task_struct *t, int reason)
 		if (t->state == TASK_WAITING)
 			wake_up_task(t, -EINTR);
 		else if (t->state == TASK_NEW)
-			sched_admit_now(t); /* waiting for admission: let it die */
+			sched_admit_now(
+			    t); /* waiting for admission: let it die */
 	}
 	irq_restore(flags);
 	return 0;
@@ -366,8 +365,7 @@ long task_snapshot(struct mica_task_info *ubuf, unsigned max)
 	unsigned n = 0;
 	uint32_t flags = irq_save();
 
-	list_for_each_entry(t, &task_list, tasks)
-	{
+	list_for_each_entry (t, &task_list, tasks) {
 		if (n == max)
 			break;
 		task_fill_info(t, &info);

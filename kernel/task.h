@@ -22,10 +22,10 @@ typedef int pid_t;
 
 /* The five states of the textbook's process-state diagram. */
 enum task_state {
-	TASK_NEW,        /* being created; not yet admitted to the ready queue */
-	TASK_READY,      /* waiting for a CPU, on a ready queue */
-	TASK_RUNNING,    /* on the CPU */
-	TASK_WAITING,    /* waiting for an event, on a wait queue */
+	TASK_NEW,     /* being created; not yet admitted to the ready queue */
+	TASK_READY,   /* waiting for a CPU, on a ready queue */
+	TASK_RUNNING, /* on the CPU */
+	TASK_WAITING, /* waiting for an event, on a wait queue */
 	TASK_TERMINATED, /* finished: a zombie until its parent reaps it */
 	TASK_NR_STATES
 };
@@ -49,46 +49,46 @@ struct task_struct {
 	void *kstack; /* lowest address of the kernel stack */
 
 	/* ---- identity ---------------------------------------------------- */
-	pid_t pid;                /* process identifier */
+	pid_t pid;		  /* process identifier */
 	char name[TASK_NAME_LEN]; /* for ps, traces and panics */
 
 	/* ---- state ------------------------------------------------------- */
 	enum task_state state;
 	struct wait_queue *waiting_on; /* the queue a WAITING task sleeps on */
 	struct list_head wait_link;    /* its place in that queue */
-	int wake_reason;               /* why it woke (0, or a -errno) */
+	int wake_reason;	       /* why it woke (0, or a -errno) */
 
 	/* ---- scheduling information ------------------------------------- */
-	int static_prio;          /* 0 (highest) .. 31: set by setpriority */
-	int prio;                 /* effective priority, after aging */
-	unsigned time_slice;      /* ticks left in the current quantum */
-	unsigned mlfq_level;      /* MLFQ: the queue this task belongs to */
-	uint32_t mlfq_epoch;      /* MLFQ: boost epoch of mlfq_level */
-	uint32_t ready_since;     /* tick it joined its ready queue (aging) */
+	int static_prio;	   /* 0 (highest) .. 31: set by setpriority */
+	int prio;		   /* effective priority, after aging */
+	unsigned time_slice;	   /* ticks left in the current quantum */
+	unsigned mlfq_level;	   /* MLFQ: the queue this task belongs to */
+	uint32_t mlfq_epoch;	   /* MLFQ: boost epoch of mlfq_level */
+	uint32_t ready_since;	   /* tick it joined its ready queue (aging) */
 	struct list_head run_list; /* its place in a ready queue */
-	bool need_resched;        /* preempt at the next return from a trap */
+	bool need_resched;	   /* preempt at the next return from a trap */
 
 	/* ---- memory-management information ------------------------------ */
 	struct mm_struct *mm; /* address space; NULL for kernel threads */
 
 	/* ---- accounting -------------------------------------------------- */
-	uint32_t utime, stime;     /* ticks used in user and kernel mode */
-	uint32_t start_time;       /* tick of creation */
-	uint32_t nvcsw, nivcsw;    /* voluntary / involuntary switches */
-	uint32_t cpu_limit;        /* ticks of CPU allowed; 0 = no limit */
-	uint32_t wake_tick;        /* sleeping: the tick to wake at */
+	uint32_t utime, stime;	     /* ticks used in user and kernel mode */
+	uint32_t start_time;	     /* tick of creation */
+	uint32_t nvcsw, nivcsw;	     /* voluntary / involuntary switches */
+	uint32_t cpu_limit;	     /* ticks of CPU allowed; 0 = no limit */
+	uint32_t wake_tick;	     /* sleeping: the tick to wake at */
 	struct list_head timer_link; /* its place on the sleep queue */
 
 	/* ---- I/O and IPC status ------------------------------------------ */
 	struct files_struct *files; /* open files (kernel/file.c) */
-	struct ipc_space *ipc;      /* its port name space (kernel/ipc) */
-	struct port *kport;         /* its Kernel port: operations on it */
-	bool suspended;             /* stopped through its Kernel port */
+	struct ipc_space *ipc;	    /* its port name space (kernel/ipc) */
+	struct port *kport;	    /* its Kernel port: operations on it */
+	bool suspended;		    /* stopped through its Kernel port */
 
 	/* ---- family ------------------------------------------------------ */
-	struct task_struct *parent; /* who created it (init, if orphaned) */
-	struct list_head children;  /* the tasks it created */
-	struct list_head sibling;   /* its place in its parent's children */
+	struct task_struct *parent;   /* who created it (init, if orphaned) */
+	struct list_head children;    /* the tasks it created */
+	struct list_head sibling;     /* its place in its parent's children */
 	struct wait_queue child_exit; /* where this task waits for children */
 	int exit_code; /* wait status: exit code << 8, or the kill reason */
 	int killed;    /* a pending kill: the reason it will die with */

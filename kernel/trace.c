@@ -11,12 +11,12 @@
 struct trace_buffer trace_buf;
 
 static const char *const trace_reason_names[TR_NR_REASONS] = {
-	[TR_CREATE] = "create",   [TR_ADMIT] = "admit",
-	[TR_DISPATCH] = "dispatch", [TR_PREEMPT] = "preempt",
-	[TR_YIELD] = "yield",     [TR_BLOCK] = "block",
-	[TR_WAKE] = "wake",       [TR_TIMEOUT] = "timeout",
-	[TR_EXIT] = "exit",       [TR_REAP] = "reap",
-	[TR_MSG] = "msg",         [TR_NAME] = "name",
+    [TR_CREATE] = "create",	[TR_ADMIT] = "admit",
+    [TR_DISPATCH] = "dispatch", [TR_PREEMPT] = "preempt",
+    [TR_YIELD] = "yield",	[TR_BLOCK] = "block",
+    [TR_WAKE] = "wake",		[TR_TIMEOUT] = "timeout",
+    [TR_EXIT] = "exit",		[TR_REAP] = "reap",
+    [TR_MSG] = "msg",		[TR_NAME] = "name",
 };
 
 const char *trace_reason_name(unsigned reason)
@@ -29,7 +29,7 @@ void trace_record(int pid, enum task_state from, enum task_state to,
 		  enum trace_reason reason)
 {
 	struct trace_event *e =
-		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+	    &trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
 	e->tick = jiffies;
 	e->tsc = rdtsc();
 	e->pid = pid;
@@ -43,7 +43,7 @@ void trace_record(int pid, enum task_state from, enum task_state to,
 void trace_record_name(int pid, int ppid, const char *name)
 {
 	struct trace_event *e =
-		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+	    &trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
 
 	e->tick = jiffies;
 	e->tsc = rdtsc();
@@ -57,7 +57,7 @@ void trace_record_name(int pid, int ppid, const char *name)
 void trace_record_msg(int receiver, int sender, uint32_t sent_tick)
 {
 	struct trace_event *e =
-		&trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
+	    &trace_buf.ev[trace_buf.head++ & (TRACE_SIZE - 1)];
 
 	e->tick = jiffies;
 	e->tsc = rdtsc();
@@ -78,7 +78,8 @@ void trace_dump(unsigned last_n)
 
 	printk("TRACE-BEGIN %u %u\n", n, hz);
 	for (uint32_t i = head - n; i != head; i++) {
-		const struct trace_event *e = &trace_buf.ev[i & (TRACE_SIZE - 1)];
+		const struct trace_event *e =
+		    &trace_buf.ev[i & (TRACE_SIZE - 1)];
 
 		if (e->reason == TR_NAME)
 			printk("TRACE %u %llu %d NAME %d %s\n", e->tick,
@@ -91,8 +92,7 @@ void trace_dump(unsigned last_n)
 		else
 			printk("TRACE %u %llu %d %s %s %s\n", e->tick,
 			       (unsigned long long)e->tsc, e->pid,
-			       task_state_name(e->from),
-			       task_state_name(e->to),
+			       task_state_name(e->from), task_state_name(e->to),
 			       trace_reason_name(e->reason));
 	}
 	printk("TRACE-END\n");

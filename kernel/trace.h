@@ -28,8 +28,8 @@ enum trace_reason {
 	TR_TIMEOUT,  /* WAITING -> READY: it stopped waiting, time ran out */
 	TR_EXIT,     /* RUNNING -> TERMINATED: it finished (zombie) */
 	TR_REAP,     /* a zombie was reaped by its parent: gone */
-	TR_MSG,      /* not a state change: a message was received (peer sent it) */
-	TR_NAME,     /* not a state change: the task's name and parent (peer) */
+	TR_MSG,	 /* not a state change: a message was received (peer sent it) */
+	TR_NAME, /* not a state change: the task's name and parent (peer) */
 	TR_NR_REASONS
 };
 
@@ -38,11 +38,11 @@ struct trace_event {
 	uint64_t tsc; /* time stamp counter: finer than ticks */
 	int32_t pid;
 	uint8_t from, to; /* enum task_state */
-	uint8_t reason;   /* enum trace_reason */
+	uint8_t reason;	  /* enum trace_reason */
 	uint8_t pad;
-	int32_t peer;       /* TR_MSG: the sender's pid (0: the kernel) */
+	int32_t peer;	    /* TR_MSG: the sender's pid (0: the kernel) */
 	uint32_t sent_tick; /* TR_MSG: when it was sent */
-	char name[16];      /* TR_NAME: the task's name */
+	char name[16];	    /* TR_NAME: the task's name */
 };
 
 struct trace_buffer {

@@ -33,7 +33,7 @@ static void timer_add(struct task_struct *t, uint32_t ticks)
 	t->wake_tick = jiffies + ticks;
 	while (pos != &timer_list) {
 		struct task_struct *o =
-			list_entry(pos, struct task_struct, timer_link);
+		    list_entry(pos, struct task_struct, timer_link);
 
 		if (!time_after(o->wake_tick, t->wake_tick))
 			break;
@@ -124,8 +124,8 @@ int wake_up_one(struct wait_queue *wq, int reason)
 
 	if (!list_empty(&wq->sleepers)) {
 		wake_up_task(list_first_entry(&wq->sleepers, struct task_struct,
-					   wait_link),
-			  reason);
+					      wait_link),
+			     reason);
 		n = 1;
 	}
 	irq_restore(flags);
@@ -139,8 +139,8 @@ int wake_up_all(struct wait_queue *wq, int reason)
 
 	while (!list_empty(&wq->sleepers)) {
 		wake_up_task(list_first_entry(&wq->sleepers, struct task_struct,
-					   wait_link),
-			  reason);
+					      wait_link),
+			     reason);
 		n++;
 	}
 	irq_restore(flags);
@@ -160,7 +160,7 @@ void timers_tick(uint32_t now)
 {
 	while (!list_empty(&timer_list)) {
 		struct task_struct *t = list_first_entry(
-			&timer_list, struct task_struct, timer_link);
+		    &timer_list, struct task_struct, timer_link);
 
 		if (time_after(t->wake_tick, now))
 			break;

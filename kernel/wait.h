@@ -26,10 +26,13 @@ struct task_struct;
 
 struct wait_queue {
 	struct list_head sleepers; /* WAITING tasks, first come first served */
-	const char *name;          /* shown by `tasks` in GDB and in ps */
+	const char *name;	   /* shown by `tasks` in GDB and in ps */
 };
 
-#define WAIT_QUEUE_INIT(wq, n) {LIST_HEAD_INIT((wq).sleepers), n}
+#define WAIT_QUEUE_INIT(wq, n)                                                 \
+	{                                                                      \
+		LIST_HEAD_INIT((wq).sleepers), n                               \
+	}
 
 void wait_queue_init(struct wait_queue *wq, const char *name);
 

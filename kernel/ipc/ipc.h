@@ -23,24 +23,24 @@ struct task_struct;
 struct port_set;
 
 struct port {
-	struct list_head queue;       /* struct kmsg, oldest first */
-	unsigned qlen;                /* messages queued */
-	unsigned qlimit;              /* 0: rendezvous */
-	struct wait_queue receivers;  /* tasks blocked receiving here */
-	struct wait_queue senders;    /* tasks blocked because it is full */
-	unsigned nwaiting;            /* receivers blocked (rendezvous) */
-	struct list_head cached;      /* MSG_NOTIFY messages waiting */
-	unsigned refs;                /* names, messages and tasks using it */
-	unsigned srights;             /* send and send-once rights in all */
-	bool dead;                    /* its receive right was destroyed */
-	bool kernel;                  /* the kernel receives (a Kernel port) */
-	struct task_struct *kobject;  /* kernel: the task it controls */
-	struct port_set *set;         /* the set it is a member of, if any */
+	struct list_head queue;	     /* struct kmsg, oldest first */
+	unsigned qlen;		     /* messages queued */
+	unsigned qlimit;	     /* 0: rendezvous */
+	struct wait_queue receivers; /* tasks blocked receiving here */
+	struct wait_queue senders;   /* tasks blocked because it is full */
+	unsigned nwaiting;	     /* receivers blocked (rendezvous) */
+	struct list_head cached;     /* MSG_NOTIFY messages waiting */
+	unsigned refs;		     /* names, messages and tasks using it */
+	unsigned srights;	     /* send and send-once rights in all */
+	bool dead;		     /* its receive right was destroyed */
+	bool kernel;		     /* the kernel receives (a Kernel port) */
+	struct task_struct *kobject; /* kernel: the task it controls */
+	struct port_set *set;	     /* the set it is a member of, if any */
 	struct list_head set_link;
-	struct list_head requests;    /* struct ipc_request: notifications */
-	struct port *no_senders;      /* notify port to tell, or NULL */
+	struct list_head requests; /* struct ipc_request: notifications */
+	struct port *no_senders;   /* notify port to tell, or NULL */
 	port_t no_senders_name;
-	unsigned id;                  /* a serial number, for `ports` in GDB */
+	unsigned id; /* a serial number, for `ports` in GDB */
 };
 
 struct port_set {
@@ -51,30 +51,30 @@ struct port_set {
 
 /* One name in a task's name space. */
 struct ipc_entry {
-	void *object;     /* struct port *, or struct port_set * */
-	uint16_t bits;    /* RIGHT_* held under this name */
-	uint16_t urefs;   /* send rights held (counted, as Mach does) */
+	void *object;	/* struct port *, or struct port_set * */
+	uint16_t bits;	/* RIGHT_* held under this name */
+	uint16_t urefs; /* send rights held (counted, as Mach does) */
 };
 
 /* What a task blocked in msg_receive is waiting for (the fast path). */
 struct ipc_rcv {
-	struct port *port;  /* blocked on this port directly (not a set) */
-	struct msg *ubuf;   /* its buffer (user address) and size */
+	struct port *port; /* blocked on this port directly (not a set) */
+	struct msg *ubuf;  /* its buffer (user address) and size */
 	uint32_t size;
-	port_t name;        /* the port's name in its space */
-	bool filter;        /* MSG_FROM_PID, with pid */
+	port_t name; /* the port's name in its space */
+	bool filter; /* MSG_FROM_PID, with pid */
 	int32_t pid;
-	bool done;          /* a sender delivered straight into ubuf */
-	long result;        /* ... and this is what msg_receive returns */
+	bool done;   /* a sender delivered straight into ubuf */
+	long result; /* ... and this is what msg_receive returns */
 };
 
 struct ipc_space {
 	struct ipc_entry *table; /* indexed by name; entry 0 is unused */
 	unsigned size;
-	port_t reply_name;       /* the private reply port of msg_rpc */
-	unsigned queued_bytes;   /* this task's messages waiting in queues */
-	unsigned refs;           /* the task, and messages it has queued */
-	struct ipc_rcv rcv;      /* while blocked in msg_receive */
+	port_t reply_name;     /* the private reply port of msg_rpc */
+	unsigned queued_bytes; /* this task's messages waiting in queues */
+	unsigned refs;	       /* the task, and messages it has queued */
+	struct ipc_rcv rcv;    /* while blocked in msg_receive */
 };
 
 /* A dead-name request: tell notify (under name) when port dies. */
@@ -88,7 +88,7 @@ struct ipc_request {
 /* A message inside the kernel. */
 struct kmsg {
 	struct list_head link;
-	uint32_t size;    /* header + body, as the user sees it */
+	uint32_t size; /* header + body, as the user sees it */
 	int32_t id, sender;
 	struct port *reply;
 	uint16_t reply_bits; /* RIGHT_SEND / RIGHT_SEND_ONCE / RIGHT_RECEIVE */
@@ -96,9 +96,9 @@ struct kmsg {
 	struct port *rights[MSG_RIGHTS_MAX];
 	uint16_t right_bits[MSG_RIGHTS_MAX];
 	struct ipc_space *charged; /* whose queued_bytes it counts in */
-	struct port *notify;       /* MSG_NOTIFY: the sender's Notify port */
-	port_t notify_name;        /* ... and its name for the destination */
-	uint32_t sent_tick; /* for the trace's message arrows */
+	struct port *notify;	   /* MSG_NOTIFY: the sender's Notify port */
+	port_t notify_name;	   /* ... and its name for the destination */
+	uint32_t sent_tick;	   /* for the trace's message arrows */
 	uint32_t body_len;
 	uint8_t body[];
 };
@@ -109,7 +109,7 @@ extern unsigned ipc_nr_ports, ipc_nr_messages;
 struct port *port_create(void);
 void port_ref(struct port *p);
 void port_unref(struct port *p);
-void port_destroy(struct port *p);  /* its receive right is gone */
+void port_destroy(struct port *p); /* its receive right is gone */
 void port_release_right(struct port *p, uint16_t bits); /* drop a right */
 
 struct ipc_entry *ipc_lookup(struct ipc_space *s, port_t name);

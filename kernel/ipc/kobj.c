@@ -17,8 +17,7 @@
 static struct wait_queue suspended = WAIT_QUEUE_INIT(suspended, "suspended");
 
 /* A kernel message with a small body, to a port, ignoring its limit. */
-static void kernel_send(struct port *to, int id, const void *body,
-			uint32_t len)
+static void kernel_send(struct port *to, int id, const void *body, uint32_t len)
 {
 	struct kmsg *m;
 

@@ -108,8 +108,8 @@ static long check_right(struct ipc_space *s, port_t name, uint32_t disp)
 }
 
 /* Take the right out of (or make it from) the sender's name. */
-static struct port *take_right(struct ipc_space *s, port_t name,
-			       uint32_t disp, uint16_t *bits)
+static struct port *take_right(struct ipc_space *s, port_t name, uint32_t disp,
+			       uint16_t *bits)
 {
 	struct ipc_entry *e = &s->table[name];
 	struct port *p = e->object;
@@ -153,8 +153,8 @@ static struct port *take_right(struct ipc_space *s, port_t name,
 struct send {
 	struct msg_header h;
 	struct port *dest;
-	bool once;      /* dest is a send-once right: consumed, never blocks */
-	port_t reply;   /* the reply name to use */
+	bool once;    /* dest is a send-once right: consumed, never blocks */
+	port_t reply; /* the reply name to use */
 	uint32_t reply_disp;
 };
 
@@ -272,13 +272,13 @@ static void commit_rights(struct send *s, struct kmsg *m)
 	struct ipc_space *sp = current->ipc;
 
 	if (s->reply != PORT_NULL)
-		m->reply = take_right(sp, s->reply, s->reply_disp,
-				      &m->reply_bits);
+		m->reply =
+		    take_right(sp, s->reply, s->reply_disp, &m->reply_bits);
 	m->nrights = s->h.nrights;
 	for (uint32_t i = 0; i < m->nrights; i++)
-		m->rights[i] = take_right(sp, s->h.rights[i].name,
-					  s->h.rights[i].disposition,
-					  &m->right_bits[i]);
+		m->rights[i] =
+		    take_right(sp, s->h.rights[i].name,
+			       s->h.rights[i].disposition, &m->right_bits[i]);
 	if (s->once) /* the send-once right is used up by this message */
 		ipc_entry_drop(sp, s->h.dest);
 }
@@ -290,7 +290,7 @@ static long cache_for_notify(struct send *s, struct kmsg *m)
 
 	if (!(current->ipc->table[PORT_NOTIFY].bits & RIGHT_RECEIVE))
 		return -EINVAL;
-	list_for_each_entry(c, &s->dest->cached, link)
+	list_for_each_entry (c, &s->dest->cached, link)
 		if (c->notify == notify)
 			return -EBUSY; /* one cached message per sender */
 	commit_rights(s, m);
@@ -309,7 +309,6 @@ static uint32_t disposition_of(uint16_t bits)
 		return MSG_MOVE_RECEIVE;
 	return bits & RIGHT_SEND_ONCE ? MSG_MOVE_SEND_ONCE : MSG_MOVE_SEND;
 }
-
 
 /*
  * The fast path's conditions, all checked here: a receiver is already
@@ -366,9 +365,9 @@ static long fast_deliver(struct send *s, const struct msg *umsg,
 {
 	struct ipc_rcv *rcv = &r->ipc->rcv;
 	struct msg_header h;
-	long err = mm_copy_between(r->mm, (uintptr_t)rcv->ubuf->body,
-				   current->mm, (uintptr_t)umsg->body,
-				   s->h.size - MSG_SIZE_MIN);
+	long err =
+	    mm_copy_between(r->mm, (uintptr_t)rcv->ubuf->body, current->mm,
+			    (uintptr_t)umsg->body, s->h.size - MSG_SIZE_MIN);
 
 	if (err)
 		return err == -EIO ? 1 : err;
@@ -388,17 +387,16 @@ static long fast_deliver(struct send *s, const struct msg *umsg,
 	if (s->once)
 		ipc_entry_drop(current->ipc, s->h.dest);
 	rcv->result = mm_copy_out(r->mm, (uintptr_t)rcv->ubuf, &h, sizeof h)
-			      ? -EFAULT
-			      : (long)h.size;
+			  ? -EFAULT
+			  : (long)h.size;
 	rcv->done = true;
 	trace_record_msg(r->pid, current->pid, jiffies);
 	unlink_sleeper(r, 0);
 	return 0;
 }
 
-static long do_send(const struct msg *umsg, uint32_t options,
-		    uint32_t timeout, port_t reply_override,
-		    struct task_struct **handoff)
+static long do_send(const struct msg *umsg, uint32_t options, uint32_t timeout,
+		    port_t reply_override, struct task_struct **handoff)
 {
 	struct send s;
 	struct kmsg *m = NULL;
@@ -414,8 +412,8 @@ static long do_send(const struct msg *umsg, uint32_t options,
 	if (s.h.size < MSG_SIZE_MIN || s.h.size > MSG_SIZE_MAX)
 		return -EINVAL;
 	s.reply = reply_override ? reply_override : s.h.reply;
-	s.reply_disp = reply_override ? MSG_MAKE_SEND_ONCE
-				      : s.h.reply_disposition;
+	s.reply_disp =
+	    reply_override ? MSG_MAKE_SEND_ONCE : s.h.reply_disposition;
 	if ((err = resolve_dest(&s, options)) || (err = check_rights(&s)))
 		return err;
 	r = fast_receiver(&s);
@@ -485,15 +483,15 @@ static struct kmsg *first_from(struct port *p, bool filter, int32_t pid)
 {
 	struct kmsg *m;
 
-	list_for_each_entry(m, &p->queue, link)
+	list_for_each_entry (m, &p->queue, link)
 		if (!filter || m->sender == pid)
 			return m;
 	return NULL;
 }
 
 /* The next message for the receiver: from port p, or any member of set. */
-static struct kmsg *find_msg(struct port *p, struct port_set *set,
-			     bool filter, int32_t pid, struct port **from)
+static struct kmsg *find_msg(struct port *p, struct port_set *set, bool filter,
+			     int32_t pid, struct port **from)
 {
 	struct port *q;
 	struct kmsg *m;
@@ -502,8 +500,7 @@ static struct kmsg *find_msg(struct port *p, struct port_set *set,
 		*from = p;
 		return first_from(p, filter, pid);
 	}
-	list_for_each_entry(q, &set->members, set_link)
-	{
+	list_for_each_entry (q, &set->members, set_link) {
 		m = first_from(q, filter, pid);
 		if (m) {
 			*from = q;
@@ -535,7 +532,8 @@ static port_t name_of(struct port *p)
 	struct ipc_space *s = current->ipc;
 
 	for (unsigned n = 1; n < s->size; n++)
-		if (s->table[n].object == p && (s->table[n].bits & RIGHT_RECEIVE))
+		if (s->table[n].object == p &&
+		    (s->table[n].bits & RIGHT_RECEIVE))
 			return n;
 	return PORT_NULL;
 }
@@ -545,7 +543,8 @@ static void make_room(struct port *p)
 {
 	wake_up_one(&p->senders, 0);
 	if (!list_empty(&p->cached) && !queue_full(p)) {
-		struct kmsg *m = list_first_entry(&p->cached, struct kmsg, link);
+		struct kmsg *m =
+		    list_first_entry(&p->cached, struct kmsg, link);
 
 		list_del(&m->link);
 		ipc_notify(m->notify, NOTIFY_MSG_ACCEPTED, m->notify_name);
@@ -640,8 +639,8 @@ static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
 			wake_up_one(&p->senders, 0);
 			/* Say what we wait for, so a sender can deliver
 			 * straight into our buffer (the fast path). */
-			*rcv = (struct ipc_rcv){p, ubuf, size, name, filter, pid,
-						false, 0};
+			*rcv = (struct ipc_rcv){p,	ubuf, size,  name,
+						filter, pid,  false, 0};
 		}
 		err = sleep_on_handoff(wq, deadline - jiffies, timed, *handoff);
 		*handoff = NULL;

@@ -23,7 +23,7 @@ unsigned ipc_nr_ports, ipc_nr_messages;
 static unsigned next_port_id;
 
 #define SPACE_INITIAL 16
-#define SPACE_MAX 4096 /* names per task: a port hog stops here */
+#define SPACE_MAX     4096 /* names per task: a port hog stops here */
 
 struct port *port_create(void)
 {
@@ -76,8 +76,8 @@ static void set_remove(struct port *p)
 static void port_fire_requests(struct port *p, int id)
 {
 	while (!list_empty(&p->requests)) {
-		struct ipc_request *r = list_first_entry(
-			&p->requests, struct ipc_request, link);
+		struct ipc_request *r =
+		    list_first_entry(&p->requests, struct ipc_request, link);
 
 		list_del(&r->link);
 		ipc_notify(r->notify, id, r->name);
@@ -106,7 +106,8 @@ void port_destroy(struct port *p)
 		kmsg_free(m);
 	}
 	while (!list_empty(&p->cached)) {
-		struct kmsg *m = list_first_entry(&p->cached, struct kmsg, link);
+		struct kmsg *m =
+		    list_first_entry(&p->cached, struct kmsg, link);
 
 		list_del(&m->link);
 		kmsg_free(m);
@@ -197,8 +198,8 @@ port_t ipc_insert(struct ipc_space *s, struct port *p, uint16_t bits)
 		for (unsigned n = 1; n < s->size; n++) {
 			struct ipc_entry *e = &s->table[n];
 
-			if (e->object != p || !(e->bits & (RIGHT_SEND |
-							  RIGHT_RECEIVE)))
+			if (e->object != p ||
+			    !(e->bits & (RIGHT_SEND | RIGHT_RECEIVE)))
 				continue;
 			e->bits |= bits;
 			if (bits & RIGHT_SEND)
@@ -219,8 +220,8 @@ port_t ipc_insert(struct ipc_space *s, struct port *p, uint16_t bits)
 static void set_destroy(struct port_set *set)
 {
 	while (!list_empty(&set->members))
-		set_remove(list_first_entry(&set->members, struct port,
-					    set_link));
+		set_remove(
+		    list_first_entry(&set->members, struct port, set_link));
 	wake_up_all(&set->receivers, -EDEADNAME);
 	kfree(set);
 }
@@ -230,8 +231,7 @@ static void drop_request(struct ipc_space *s, struct port *p, port_t name)
 {
 	struct ipc_request *r, *tmp;
 
-	list_for_each_entry_safe(r, tmp, &p->requests, link)
-	{
+	list_for_each_entry_safe (r, tmp, &p->requests, link) {
 		if (r->space != s || r->name != name)
 			continue;
 		list_del(&r->link);
@@ -316,8 +316,8 @@ int ipc_task_init(struct task_struct *t, struct task_struct *parent)
 		port_ref(kport); /* the task's own reference (kobj.c) */
 		t->kport = kport;
 	}
-	if (!kport || !notify || !self || put_at(s, PORT_KERNEL, kport,
-						 RIGHT_SEND) ||
+	if (!kport || !notify || !self ||
+	    put_at(s, PORT_KERNEL, kport, RIGHT_SEND) ||
 	    put_at(s, PORT_NOTIFY, notify, RIGHT_RECEIVE) ||
 	    put_at(s, PORT_SELF, self, RIGHT_RECEIVE))
 		goto fail;
@@ -430,7 +430,8 @@ long sys_port_type_k(port_t name)
 	if (e) {
 		bits = e->bits;
 		/* A send right whose port has died is a dead name. */
-		if (!(bits & RIGHT_PORT_SET) && ((struct port *)e->object)->dead)
+		if (!(bits & RIGHT_PORT_SET) &&
+		    ((struct port *)e->object)->dead)
 			bits = RIGHT_DEAD_NAME;
 	}
 	irq_restore(flags);
@@ -490,7 +491,8 @@ long sys_port_set_qlimit_k(port_t name, unsigned n)
 		err = -EINVAL;
 	if (!err) {
 		p->qlimit = n;
-		wake_up_all(&p->senders, 0); /* a larger limit may let them in */
+		wake_up_all(&p->senders,
+			    0); /* a larger limit may let them in */
 	}
 	irq_restore(flags);
 	return err;

@@ -146,7 +146,8 @@ void mm_protect(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 static int copy_page_table(struct mm_struct *child, pte_t *pt, unsigned d)
 {
 	for (unsigned i = 0; i < 1024; i++) {
-		uintptr_t va = ((uintptr_t)d << PGDIR_SHIFT) | (i << PAGE_SHIFT);
+		uintptr_t va =
+		    ((uintptr_t)d << PGDIR_SHIFT) | (i << PAGE_SHIFT);
 		pte_t *cpte;
 
 		if (!(pt[i] & PTE_P))
@@ -176,8 +177,8 @@ struct mm_struct *mm_fork(struct mm_struct *parent)
 	for (unsigned d = 0; d < USER_PDES; d++) {
 		if (!(parent->pgdir[d] & PTE_P))
 			continue;
-		if (copy_page_table(child, phys_to_virt(PTE_ADDR(
-						   parent->pgdir[d])),
+		if (copy_page_table(child,
+				    phys_to_virt(PTE_ADDR(parent->pgdir[d])),
 				    d) < 0) {
 			mm_destroy(child);
 			child = NULL;
@@ -349,7 +350,7 @@ long mm_sbrk(struct mm_struct *mm, long incr)
 	/* Say no at once to more than there is, rather than fill memory. */
 	if (new_top > old_top &&
 	    (new_top - old_top) / PAGE_SIZE + MM_RESERVE_FRAMES >
-		    frame_free_count())
+		frame_free_count())
 		return -ENOMEM;
 	if (new_top > old_top && mm_map_zeroed(mm, old_top, new_top, true)) {
 		unmap_range(mm, old_top, new_top); /* undo a partial growth */
@@ -358,7 +359,7 @@ long mm_sbrk(struct mm_struct *mm, long incr)
 	if (new_top < old_top)
 		unmap_range(mm, new_top, old_top);
 	/* Bytes given back in a page we keep must read as zero if regrown. */
-	if (new < old && new < new_top)
+	if (new < old &&new < new_top)
 		mm_zero(mm, new, (old < new_top ? old : new_top) - new);
 	mm->brk = new;
 	return (long)old;

@@ -24,11 +24,11 @@
 
 #include "x86/mmu.h"
 
-#define USER_STACK_TOP 0xBFFFF000u
-#define USER_STACK_MAX (1u << 20)    /* 1 MiB */
+#define USER_STACK_TOP	 0xBFFFF000u
+#define USER_STACK_MAX	 (1u << 20)  /* 1 MiB */
 #define USER_STACK_GUARD (64u << 10) /* 64 KiB gap that is never mapped */
 #define USER_STACK_LIMIT (USER_STACK_TOP - USER_STACK_MAX)
-#define USER_HEAP_LIMIT (USER_STACK_LIMIT - USER_STACK_GUARD)
+#define USER_HEAP_LIMIT	 (USER_STACK_LIMIT - USER_STACK_GUARD)
 
 #define MM_MAX_REGIONS 10
 
@@ -50,15 +50,15 @@ struct mm_struct {
 	struct vm_region regions[MM_MAX_REGIONS];
 	int nregions;
 	uintptr_t brk_start, brk; /* the heap is [brk_start, brk) */
-	unsigned pages;           /* user pages mapped (resident) */
+	unsigned pages;		  /* user pages mapped (resident) */
 };
 
 /* Why a user access failed (mm_fault_in), for the kill status. */
 enum vm_fault {
 	VM_OK = 0,
-	VM_SEGV = 1,      /* no mapping there, or not allowed */
+	VM_SEGV = 1,	  /* no mapping there, or not allowed */
 	VM_STACK_OVF = 2, /* the stack's guard gap */
-	VM_NOMEM = 3,     /* a page was needed and memory ran out */
+	VM_NOMEM = 3,	  /* a page was needed and memory ran out */
 };
 
 struct mm_struct *mm_create(void);
@@ -81,8 +81,7 @@ enum vm_fault mm_fault_in(struct mm_struct *mm, uintptr_t va, bool write);
 
 /* Copy between kernel memory and mm's user addresses (any mm, not only
  * the current one): 0, or -EFAULT if any byte is not accessible. */
-int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src,
-		size_t n);
+int mm_copy_out(struct mm_struct *mm, uintptr_t va, const void *src, size_t n);
 int mm_copy_in(struct mm_struct *mm, void *dst, uintptr_t va, size_t n);
 
 /* Copy between two address spaces in one pass (the IPC fast path):

@@ -9,3 +9,4 @@ UNIT_SRCS_test_sched_rr := kernel/sched_rr.c
 UNIT_SRCS_test_sched_prio := kernel/sched_prio.c
 UNIT_SRCS_test_sched_mlfq := kernel/sched_mlfq.c
 UNIT_SRCS_test_pid := kernel/pid.c
+UNIT_SRCS_test_sched_lottery := kernel/sched_lottery.c
