@@ -189,6 +189,42 @@ fuzz: deps-check $(BUILD)/kernel.elf $(BUILD)/initrd.img
 	$(PYTHON) tools/fuzz.py --build $(BUILD) --seed $(SEED) \
 		--count $(COUNT) --tasks $(TASKS) --timeout $(FUZZ_TIMEOUT)
 
+# The scheduler trace as a picture (tools/tracevis.py, docs/labs/lab1.md):
+# boot with run=<program>,<args> (init runs that one program, dumps the
+# trace and powers off), keep the serial log in $(BUILD)/trace.log, and
+# draw $(BUILD)/trace.svg, $(BUILD)/trace.html and $(BUILD)/tree.svg.
+#   make trace WORKLOAD=cpumix SCHED=lottery CMDLINE="quantum=10"
+WORKLOAD ?= pingpong,20
+SCHED ?= rr
+TRACE_TIMEOUT ?= 120
+trace: deps-check $(BUILD)/kernel.elf $(BUILD)/initrd.img
+	@echo "  TRACE   run=$(WORKLOAD) sched=$(SCHED) $(CMDLINE)"
+	$(Q)timeout $(TRACE_TIMEOUT) $(QEMU) -m $(MEM) -display none \
+		-serial stdio -monitor none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.img \
+		-append "run=$(WORKLOAD) sched=$(SCHED) $(CMDLINE)" \
+		< /dev/null > $(BUILD)/trace.log; status=$$?; \
+	if [ $$((status % 2)) -ne 1 ] || [ $$status -gt 255 ]; then \
+		tail -20 $(BUILD)/trace.log; \
+		echo "trace: QEMU ended with status $$status (no poweroff:" \
+			"crash or timeout); log in $(BUILD)/trace.log"; exit 1; fi
+	$(PYTHON) tools/tracevis.py $(BUILD)/trace.log -o $(BUILD)/trace.svg \
+		--html $(BUILD)/trace.html --tree $(BUILD)/tree.svg
+
+# Course labs (docs/labs/): make grade LAB=2 runs lab 2's checks and
+# prints a score; make handout writes the students' tree to
+# $(BUILD)/handout with the reference solutions (LABn-BEGIN/END) removed.
+LAB ?=
+grade: deps-check all $(UNIT_TESTS)
+	$(PYTHON) tools/grade.py LAB=$(LAB) --build $(BUILD) \
+		--user-cflags '$(USER_CFLAGS)' --user-ldflags '$(USER_LDFLAGS)'
+
+handout:
+	$(PYTHON) tools/grade.py --handout $(BUILD)/handout
+
+.PHONY: trace grade handout
+
 # ---- host unit tests -----------------------------------------------------
 HOSTCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
@@ -218,9 +254,11 @@ deps:
 deps-check:
 	@tools/deps.sh check || tools/deps.sh install
 
+# For editors (clangd): rebuild everything under bear, which records each
+# compiler command. Needs the `bear` package (apt-get install bear).
 compile_commands.json:
-	$(MAKE) clean
-	bear -- $(MAKE) all $(UNIT_TESTS)
+	@command -v bear >/dev/null || { echo "needs bear: apt-get install bear"; exit 1; }
+	bear --output $@ -- $(MAKE) -B all $(UNIT_TESTS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -230,8 +268,13 @@ clean:
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# *//'
+	@echo "make run-kernel CMDLINE=...  boot without GRUB (faster)"
+	@echo "make debug / make gdb        GDB session (docs/debugging.md)"
+	@echo "make bench                   instruction counts (docs/performance.md)"
+	@echo "make test T='utest/ipc_*'    only the tests matching a glob"
 
-.PHONY: all run run-kernel bench fuzz unit test deps deps-check format clean help
+.PHONY: all run run-kernel bench fuzz unit test deps deps-check format clean help \
+	compile_commands.json
 .DELETE_ON_ERROR:
 
 -include $(KOBJS:.o=.d)
