@@ -9,9 +9,16 @@
 #   make help       this list
 
 DEBUG ?= 0
+UBSAN ?= 0
 GUI ?= 0
 MEM ?= 256M
 CMDLINE ?=
+# `make UBSAN=1`: the kernel with gcc's UndefinedBehaviorSanitizer, into
+# build-ubsan/ (kernel/lib/ubsan.c prints each report; user programs are
+# built as usual). `make test` builds and boots it too.
+ifeq ($(UBSAN),1)
+BUILD ?= build-ubsan
+endif
 ifeq ($(DEBUG),1)
 BUILD ?= build-debug
 OPT := -O0
@@ -40,9 +47,15 @@ VERSION := 0.1.0
 # gcc's own freestanding headers (stdint.h, stdarg.h, ...) are allowed.
 KCFLAGS := -m32 -std=gnu11 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -m32 -print-file-name=include) -fno-pie -fno-pic \
-	-fno-stack-protector -fno-omit-frame-pointer -mgeneral-regs-only \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-fno-omit-frame-pointer -mgeneral-regs-only \
 	-fno-strict-aliasing -g $(OPT) -Wall -Wextra -Werror \
 	-Ikernel -Iarch -Iinclude -DMICA_VERSION='"$(VERSION)"' -MMD -MP
+# Alignment is not checked: x86 does not care, and packed structures
+# (GDT, IDT, multiboot) are misaligned on purpose.
+ifeq ($(UBSAN),1)
+KCFLAGS += -fsanitize=undefined -fno-sanitize=alignment
+endif
 KASFLAGS := -m32 -g -Ikernel -Iarch -Iinclude -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
@@ -58,6 +71,9 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# The sanitizer's own handlers must not be instrumented.
+$(BUILD)/kernel/lib/ubsan.o: KCFLAGS := $(filter-out -fsanitize=%,$(KCFLAGS))
 
 $(BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -216,7 +232,8 @@ trace: deps-check $(BUILD)/kernel.elf $(BUILD)/initrd.img
 # prints a score; make handout writes the students' tree to
 # $(BUILD)/handout with the reference solutions (LABn-BEGIN/END) removed.
 LAB ?=
-grade: deps-check all $(UNIT_TESTS)
+grade: deps-check all
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
 	$(PYTHON) tools/grade.py LAB=$(LAB) --build $(BUILD) \
 		--user-cflags '$(USER_CFLAGS)' --user-ldflags '$(USER_LDFLAGS)'
 

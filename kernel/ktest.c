@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 
+#include "check.h"
 #include "ktest.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -61,6 +62,9 @@ static int run_one(const struct ktest *t)
 	failures = 0;
 	printk("ktest: %s: start\n", t->name);
 	t->fn();
+	/* The kernel must be consistent after every test (kernel/check.c). */
+	if (kernel_check() != 0)
+		ktest_fail(__FILE__, __LINE__, "kernel_check() found problems");
 	if (t->expect_panic) {
 		printk("ktest: %s: FAIL (expected a panic containing \"%s\")\n",
 		       t->name, t->expect_panic);

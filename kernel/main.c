@@ -19,6 +19,7 @@
 #include "time.h"
 #include "lib/cmdline.h"
 #include "lib/printk.h"
+#include "lib/stack_protector.h"
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/memory.h"
@@ -65,6 +66,7 @@ static void *boot_kstack;
 
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
+	stack_guard_init(); /* first: before any checked function returns */
 	console_init();
 	multiboot_parse(magic, mbi_phys);
 	if (cmdline_parse(boot_info.cmdline) < 0)

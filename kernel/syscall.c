@@ -8,6 +8,7 @@
  * Every pointer argument is user memory and goes through uaccess.h.
  */
 #include "syscall.h"
+#include "check.h"
 #include "file.h"
 #include "initrd.h"
 #include "pid.h"
@@ -295,6 +296,13 @@ static long sys_task_for_pid(struct trap_frame *tf)
 	return sys_task_for_pid_k((int)ARG1(tf));
 }
 
+/* Run the kernel's invariant checker (kernel/check.c): problems found. */
+static long sys_kcheck(struct trap_frame *tf)
+{
+	(void)tf;
+	return kernel_check();
+}
+
 typedef long (*syscall_fn)(struct trap_frame *tf);
 
 /* The system call table: number -> handler (include/mica/syscall.h). */
@@ -338,6 +346,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[SYS_msg_rpc] = sys_msg_rpc,
 	[SYS_task_for_pid] = sys_task_for_pid,
 	[SYS_msg_reply_receive] = sys_msg_reply_receive,
+	[SYS_kcheck] = sys_kcheck,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

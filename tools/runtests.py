@@ -542,6 +542,102 @@ gdb.write("GDB-SCRIPT-DONE\n")
                 gdb_proc.wait()
             q.close()
 
+    def boot_trace_picture(self):
+        """make trace's picture: boot run=cpumix (rr) and run=pingpong,
+        draw them with tools/tracevis.py, and check the SVG against the
+        trace: one lane per pid, one marker per dispatch, one arrow per
+        MSG line, and the HTML page holds the SVG."""
+        import shutil
+        import xml.etree.ElementTree as ET
+        name = "boot/trace_picture"
+        tools = os.path.dirname(os.path.abspath(__file__))
+        ns = "{http://www.w3.org/2000/svg}"
+        problems = []
+        for label, workload in (("cpumix", "cpumix,100"),
+                                ("pingpong", "pingpong,20")):
+            q = self.boot_kernel("boot-trace-" + label,
+                                 "run=%s sched=rr" % workload)
+            status = q.wait_exit(self.timeout)
+            out = q.text()
+            if status is None or status % 2 != 1 or "TRACE-END" not in out:
+                return Result(name, False, "%s: no trace dump (exit status "
+                              "%s)\n%s" % (workload, status, tail(out)))
+            body = out.split("TRACE-BEGIN", 1)[1].split("TRACE-END", 1)[0]
+            lines = [ln.split() for ln in body.split("\n")
+                     if ln.startswith("TRACE ")]
+            pids = {int(f[3]) for f in lines} | \
+                {int(f[5]) for f in lines if f[4] == "MSG" and f[5] != "0"}
+            ndisp = sum(1 for f in lines if f[-1] == "dispatch")
+            nmsg = sum(1 for f in lines if f[4] == "MSG")
+            base = os.path.join(self.logs, "trace-" + label)
+            proc = subprocess.run(
+                [sys.executable, os.path.join(tools, "tracevis.py"),
+                 q.log_path, "-o", base + ".svg", "--html", base + ".html",
+                 "--tree", base + "-tree.svg", "--quiet"],
+                capture_output=True, text=True, timeout=60)
+            if proc.returncode != 0:
+                return Result(name, False, "tracevis failed on %s:\n%s" % (
+                    workload, tail(proc.stdout + proc.stderr)))
+            try:
+                svg = ET.parse(base + ".svg").getroot()
+                tree = ET.parse(base + "-tree.svg").getroot()
+            except ET.ParseError as e:
+                return Result(name, False, "%s: SVG does not parse: %s" % (
+                    workload, e))
+
+            def having(root, cls):
+                return [el for el in root.iter()
+                        if cls in el.get("class", "").split()]
+            lanes = {int(el.get("data-pid")) for el in having(svg, "lane")}
+            if lanes != pids or len(having(svg, "lane")) != len(pids):
+                problems.append("%s: lanes %s, pids in the trace %s" % (
+                    label, sorted(lanes), sorted(pids)))
+            nmark = len(having(svg, "dispatch"))
+            if nmark != ndisp:
+                problems.append("%s: %d dispatch markers for %d dispatch "
+                                "events" % (label, nmark, ndisp))
+            arrows = having(svg, "msg")
+            if len(arrows) != nmsg:
+                problems.append("%s: %d arrows for %d MSG lines" % (
+                    label, len(arrows), nmsg))
+            if any(a.find(ns + "title") is None for a in arrows) or \
+                    any(b.find(ns + "title") is None
+                        for b in having(svg, "bar")):
+                problems.append("%s: a bar or arrow without a <title>"
+                                % label)
+            with open(base + ".html") as f:
+                page = f.read()
+            if '<svg xmlns="http://www.w3.org/2000/svg"' not in page or \
+                    'class="mica-trace"' not in page:
+                problems.append("%s: the HTML page does not hold the SVG"
+                                % label)
+            if label == "cpumix":
+                kids = [el for el in having(svg, "lane")
+                        if el.get("data-name") == "cpumix"]
+                if len(kids) != 4:  # the parent and its 3 children
+                    problems.append("cpumix: %d lanes named cpumix, not 4"
+                                    % len(kids))
+                if len(having(tree, "tree-node")) != len(pids) or \
+                        len(having(tree, "tree-edge")) != len(pids) - 1:
+                    problems.append("cpumix: the tree is not %d nodes and "
+                                    "%d edges" % (len(pids), len(pids) - 1))
+            else:
+                if nmsg < 40:
+                    problems.append("pingpong,20: only %d MSG lines" % nmsg)
+            # Headless Chromium, only if it is installed: it must render.
+            chromium = shutil.which("chromium") or \
+                shutil.which("chromium-browser")
+            if chromium:
+                png = base + ".png"
+                subprocess.run([chromium, "--headless", "--disable-gpu",
+                                "--no-sandbox", "--screenshot=" + png,
+                                "file://" + os.path.abspath(base + ".html")],
+                               capture_output=True, timeout=60)
+                if not os.path.exists(png) or os.path.getsize(png) == 0:
+                    problems.append("%s: chromium did not render the page"
+                                    % label)
+        return Result(name, not problems, "; ".join(problems))
+
     def runner_reports_panic(self):
         """A kernel panic during a test is that test's failure, with a tail."""
         r = self.run_ktest("meta_unexpected_panic")
@@ -587,7 +683,7 @@ def main():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
                r.boot_cmdline_options, r.boot_bench_quick,
-               r.boot_gdb_session,
+               r.boot_gdb_session, r.boot_trace_picture,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))
 

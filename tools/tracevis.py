@@ -393,7 +393,7 @@ def svg_defs():
   .grid-major { stroke: #c8c8c8; stroke-width: 1; }
   .bar { stroke: #ffffff; stroke-width: 0.5; }
   .bar:hover, .dispatch:hover { stroke: #000; stroke-width: 1.5; }
-  .dispatch { fill: #111; }
+  .dispatch, .dispatch-key { fill: #111; }
   .msg line { stroke: #b0306a; stroke-width: 1.2; }
   .msg:hover line { stroke-width: 3; }
   .lane-bg { fill: #f7f7f7; }
@@ -441,7 +441,8 @@ def render_timeline(an, axis_kind="warp"):
         label = "TERMINATED (zombie)" if st == "TERMINATED" else st
         out.append('<text x="%d" y="58">%s</text>' % (x + 27, label))
         x += 40 + 8 * len(label)
-    out.append('<path d="M %d 48 l 5 8 l 5 -8 z" class="dispatch"/>' % x)
+    out.append('<path d="M %d 48 l 5 8 l 5 -8 z" class="dispatch-key"/>'
+               % x)
     out.append('<text x="%d" y="58">dispatch (context switch in)</text>'
                % (x + 15))
     x += 215
@@ -614,7 +615,7 @@ def render_tree(an):
         place(r, 0)
     ncols = max(col[0], 1)
     depth = max((d for _, d in pos.values()), default=0) + 1
-    width = int(20 + ncols * (box_w + gap_x))
+    width = max(int(60 + ncols * (box_w + gap_x)), 640)
     height = int(70 + depth * (box_h + gap_y))
 
     def xy(pid):
@@ -650,12 +651,14 @@ def render_tree(an):
         ix, iy = xy(1)
         for pid, when in adopted.items():
             kx, ky = xy(pid)
-            out.append('<path class="adopt" data-child="%d" d="M %s %s L %s '
-                       '%s"><title>pid %d adopted by init at %s (its parent '
-                       'exited)</title></path>'
+            bend = max(ix, kx) + box_w + 30
+            out.append('<path class="adopt" data-child="%d" d="M %s %s C %s '
+                       '%s, %s %s, %s %s"><title>pid %d adopted by init at %s'
+                       ' (its parent exited)</title></path>'
                        % (pid, fmt(ix + box_w), fmt(iy + box_h / 2),
-                          fmt(kx + box_w), fmt(ky + box_h / 2), pid,
-                          an.when(when)))
+                          fmt(bend), fmt(iy + box_h / 2), fmt(bend),
+                          fmt(ky + box_h / 2), fmt(kx + box_w),
+                          fmt(ky + box_h / 2), pid, an.when(when)))
     for pid in nodes:
         t = an.tasks[pid]
         x, y = xy(pid)

@@ -41,16 +41,17 @@
 #include <unistd.h>
 #include <mica/syscall.h>
 
-#define MAX_TASKS 16
-#define MAX_KIDS 4
-#define MAX_NAMES 32
-#define MAX_FDS 8
-#define HEAP_SCRATCH (64 * 1024)
-#define REPORT_EVERY 64
-#define ID_PROGRESS 0x5F5A0001 /* worker -> parent: calls made so far */
-#define WORKER_DONE 77         /* a worker's exit status when it finished */
-#define WORKER_SECONDS 120     /* a worker that runs longer stops */
-#define NO_PID 30000
+#define MAX_TASKS      16
+#define MAX_KIDS       4
+#define MAX_NAMES      32
+#define MAX_FDS	       8
+#define HEAP_SCRATCH   (64 * 1024)
+#define REPORT_EVERY   64
+#define ID_PROGRESS    0x5F5A0001 /* worker -> parent: calls made so far */
+#define WORKER_DONE    77	  /* a worker's exit status: budget spent */
+#define WORKER_TIMEOUT 78	  /* ... or out of time (progress counts) */
+#define WORKER_SECONDS 120	  /* a worker that runs longer stops */
+#define NO_PID	       30000
 
 #ifndef SYS_kcheck
 #define SYS_kcheck (-2) /* not in this kernel: the call is skipped */
@@ -97,21 +98,21 @@ static void seed_rng(uint32_t seed, uint32_t worker, uint32_t run)
 
 /* ---- what a worker keeps track of ------------------------------------- */
 
-static pid_t top_pid;          /* the parent of all workers */
-static int is_kid;             /* this task is a worker's child */
-static pid_t kids[MAX_KIDS];   /* children not yet reaped */
+static pid_t top_pid;	     /* the parent of all workers */
+static int is_kid;	     /* this task is a worker's child */
+static pid_t kids[MAX_KIDS]; /* children not yet reaped */
 static int nkids;
 static port_t names[MAX_NAMES]; /* names the kernel handed us */
 static int nnames;
 static int fds[MAX_FDS];
 static int nfds;
-static char *heap;     /* HEAP_SCRATCH bytes ending at the break */
-static int grown;      /* bytes our random sbrk calls added */
+static char *heap; /* HEAP_SCRATCH bytes ending at the break */
+static int grown;  /* bytes our random sbrk calls added */
 static unsigned long calls;
 
 static const char *const progs[] = {"true", "false", "echo", "hello"};
-static const char *const files[] = {"motd", "true", "sysfuzz", "nosuch", "",
-				    "/motd", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o"};
+static const char *const files[] = {
+    "motd", "true", "nosuch", "", "/motd", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o"};
 
 static void add_kid(pid_t pid)
 {
@@ -178,10 +179,10 @@ static uint32_t any_int(void)
 
 static uint32_t any_len(void)
 {
-	static const uint32_t lens[] = {0,	    1,		4,	    16,
-					28,	    64,		255,	    256,
-					4095,	    4096,	4097,	    0x10000,
-					0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 1024};
+	static const uint32_t lens[] = {
+	    0,		1,	    4,		16,   28,   64,
+	    255,	256,	    4095,	4096, 4097, 0x10000,
+	    0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 1024};
 
 	return one_in(3) ? below(128) : lens[below(sizeof lens / 4)];
 }
@@ -190,9 +191,9 @@ static uint32_t any_len(void)
  * A pointer. stack is a writable buffer in the caller's frame (the kernel
  * may write past its end and kill us: expected).
  */
-static uint32_t any_ptr(char *stack, uint32_t stack_len)
+static uint32_t ptr_of_class(unsigned cls, char *stack, uint32_t stack_len)
 {
-	switch (below(14)) {
+	switch (cls) {
 	case 0:
 		return 0;
 	case 1:
@@ -208,7 +209,7 @@ static uint32_t any_ptr(char *stack, uint32_t stack_len)
 		return holes[below(6)] + below(4096);
 	}
 	case 5: /* our own read-only text */
-		return (uint32_t)any_ptr + below(512);
+		return (uint32_t)ptr_of_class + below(512);
 	case 6: /* crossing from the stack into the unmapped top page */
 		return 0xBFFFF000 - below(64);
 	case 7: /* crossing from the heap into unmapped memory */
@@ -224,6 +225,26 @@ static uint32_t any_ptr(char *stack, uint32_t stack_len)
 		return 0xBFFFF000 - (1u << 20) - below(64 << 10);
 	default:
 		return rnd();
+	}
+}
+
+static uint32_t any_ptr(char *stack, uint32_t stack_len)
+{
+	return ptr_of_class(below(14), stack, stack_len);
+}
+
+/* A pointer for a program's path: never into memory we write (a readdir
+ * entry there could name a real program, "sh" say, which would run). */
+static uint32_t path_ptr(void)
+{
+	switch (below(4)) {
+	case 0:
+		return (uint32_t)files[below(sizeof files / sizeof files[0])];
+	default: { /* any class but the heap, the stack and at random */
+		static const unsigned cls[] = {0, 1, 2, 3, 4, 5, 6, 12};
+
+		return ptr_of_class(cls[below(8)], NULL, 0);
+	}
 	}
 }
 
@@ -262,8 +283,8 @@ static uint32_t any_disposition(void)
  * child, ourselves (only if self_ok), or no task at all. */
 static int32_t target_pid(int self_ok)
 {
-	static const int32_t none[] = {0,     -1,	    NO_PID,    32767,
-					32768, 0x7FFFFFFF, (int32_t)0x80000000};
+	static const int32_t none[] = {
+	    0, -1, NO_PID, 32767, 32768, 0x7FFFFFFF, (int32_t)0x80000000};
 
 	if (nkids && one_in(2))
 		return kids[below(nkids)];
@@ -336,7 +357,7 @@ static uint32_t any_msg(char *stack, uint32_t stack_len, int for_send,
 	if (one_in(2)) {
 		h.reply = any_name();
 		h.reply_disposition =
-			one_in(2) ? MSG_MAKE_SEND_ONCE : any_disposition();
+		    one_in(2) ? MSG_MAKE_SEND_ONCE : any_disposition();
 	}
 	h.id = any_msg_id();
 	h.sender = one_in(2) ? 0 : target_pid(1);
@@ -415,8 +436,8 @@ static void reap_some(void)
 	int status;
 	pid_t pid;
 
-	while ((pid = (pid_t)sys_raw(SYS_waitpid, -1, (long)&status, WNOHANG,
-				     0, 0)) > 0)
+	while ((pid = (pid_t)sys_raw(SYS_waitpid, -1, (long)&status, WNOHANG, 0,
+				     0)) > 0)
 		forget_kid(pid);
 }
 
@@ -427,8 +448,8 @@ static void reap_all(void)
 		sys_raw(SYS_kill, kids[i], 0, 0, 0, 0);
 	for (int tries = 0; tries < 2000; tries++) {
 		int status;
-		long pid = sys_raw(SYS_waitpid, -1, (long)&status, WNOHANG, 0,
-				   0);
+		long pid =
+		    sys_raw(SYS_waitpid, -1, (long)&status, WNOHANG, 0, 0);
 
 		if (pid > 0) {
 			forget_kid(pid);
@@ -513,9 +534,7 @@ static void fuzz_one(void)
 		/* A valid program only with an argv that must fail, and only
 		 * as a child would (a worker must not be replaced). */
 		char *big[MICA_ARG_MAX + 2];
-		uint32_t path = one_in(2)
-				    ? (uint32_t)files[below(sizeof files / 4)]
-				    : any_ptr(sbuf, sizeof sbuf);
+		uint32_t path = path_ptr();
 		uint32_t argv;
 
 		for (int i = 0; i < MICA_ARG_MAX + 1; i++)
@@ -535,18 +554,19 @@ static void fuzz_one(void)
 		char *argv[] = {(char *)progs[below(4)], NULL, NULL};
 
 		if (is_kid || nkids >= MAX_KIDS || one_in(2)) {
-			r = call(SYS_spawn, one_in(2) ? any_ptr(sbuf, sizeof sbuf)
-						      : (uint32_t)"nosuch",
-				 (long)argv, 0, 0, 0);
+			r = call(SYS_spawn, path_ptr(), (long)argv, 0, 0, 0);
 		} else {
 			if (one_in(3)) { /* not echo: it would print it */
 				argv[0] = "true";
 				argv[1] = (char *)any_ptr(sbuf, sizeof sbuf);
 			}
-			r = call(SYS_spawn, (long)argv[0],
-				 one_in(4) ? any_ptr(sbuf, sizeof sbuf)
-					   : (uint32_t)argv,
-				 0, 0, 0);
+			uint32_t av = (uint32_t)argv;
+
+			if (one_in(4)) { /* true: echo would print it */
+				argv[0] = "true";
+				av = any_ptr(sbuf, sizeof sbuf);
+			}
+			r = call(SYS_spawn, (long)argv[0], av, 0, 0, 0);
 		}
 		add_kid(r);
 		break;
@@ -566,8 +586,8 @@ static void fuzz_one(void)
 		int fd = one_in(3) ? (int)(1 + below(2)) : (int)any_int();
 		uint32_t len = any_len();
 
-		if (fd == 1 || fd == 2)
-			len = below(4); /* keep the console readable */
+		if (fd >= 0 && fd <= 2) /* the console: keep it readable */
+			len = below(4);
 		call(SYS_write, fd, any_ptr(sbuf, sizeof sbuf), len, 0, 0);
 		break;
 	}
@@ -580,8 +600,9 @@ static void fuzz_one(void)
 		break;
 	}
 	case SYS_open: {
-		uint32_t path = one_in(2) ? (uint32_t)files[below(sizeof files / 4)]
-					  : any_ptr(sbuf, sizeof sbuf);
+		uint32_t path = one_in(2)
+				    ? (uint32_t)files[below(sizeof files / 4)]
+				    : any_ptr(sbuf, sizeof sbuf);
 
 		r = call(SYS_open, path, one_in(4) ? any_int() : O_RDONLY, 0, 0,
 			 0);
@@ -678,8 +699,8 @@ static void fuzz_one(void)
 		add_name(call(nr, any_name(), 0, 0, 0, 0));
 		break;
 	case SYS_port_set_qlimit: {
-		static const uint32_t lim[] = {0, 1, 5, PORT_QLIMIT_MAX,
-					       PORT_QLIMIT_MAX + 1, 0xFFFFFFFF};
+		static const uint32_t lim[] = {
+		    0, 1, 5, PORT_QLIMIT_MAX, PORT_QLIMIT_MAX + 1, 0xFFFFFFFF};
 
 		call(nr, any_name(), one_in(3) ? any_int() : lim[below(6)], 0,
 		     0, 0);
@@ -753,8 +774,8 @@ static void report(unsigned long n)
 	sys_raw(SYS_msg_send, (long)&m, MSG_TO_PID | MSG_TIMEOUT, 0, 0, 0);
 }
 
-static void __attribute__((noreturn)) worker(uint32_t seed, int index,
-					     int run, unsigned long budget)
+static void __attribute__((noreturn))
+worker(uint32_t seed, int index, int run, unsigned long budget)
 {
 	unsigned long deadline = uptime_ms() + WORKER_SECONDS * 1000ul;
 
@@ -774,7 +795,7 @@ static void __attribute__((noreturn)) worker(uint32_t seed, int index,
 	}
 	reap_all();
 	report(calls);
-	exit(WORKER_DONE);
+	exit(calls >= budget ? WORKER_DONE : WORKER_TIMEOUT);
 }
 
 /* ---- the parent ----------------------------------------------------------- */
@@ -782,7 +803,7 @@ static void __attribute__((noreturn)) worker(uint32_t seed, int index,
 struct slot {
 	pid_t pid;
 	int runs;
-	unsigned long left;     /* calls still to make */
+	unsigned long left;	/* calls still to make */
 	unsigned long progress; /* reported by the running worker */
 };
 
@@ -841,6 +862,8 @@ int main(int argc, char **argv)
 	if (ntasks < 1 || ntasks > MAX_TASKS)
 		ntasks = 4;
 	top_pid = getpid();
+	/* Reports from 4 workers must not find the queue full. */
+	port_set_qlimit(PORT_SELF, PORT_QLIMIT_MAX);
 	printf("sysfuzz: seed %u: %lu calls in %d tasks\n", seed, count,
 	       ntasks);
 	for (int i = 0; i < ntasks; i++) {
@@ -869,9 +892,13 @@ int main(int argc, char **argv)
 			s->pid = 0;
 			if (WIFEXITED(status) &&
 			    WEXITSTATUS(status) == WORKER_DONE) {
-				made = s->progress;
-				done += made;
-				continue; /* out of budget or time */
+				done += s->left; /* all of it */
+				continue;
+			}
+			if (WIFEXITED(status) &&
+			    WEXITSTATUS(status) == WORKER_TIMEOUT) {
+				done += s->progress;
+				continue;
 			}
 			if (WIFSIGNALED(status)) {
 				faults++;
@@ -893,11 +920,14 @@ int main(int argc, char **argv)
 	}
 	take_reports(slots, ntasks, 0);
 	if (SYS_kcheck >= 0 && sys_raw(SYS_kcheck, 0, 0, 0, 0, 0) != 0) {
-		printf("sysfuzz: seed %u: the kernel's invariant check failed\n",
-		       seed);
+		printf(
+		    "sysfuzz: seed %u: the kernel's invariant check failed\n",
+		    seed);
 		bad = 1;
 	}
-	printf("sysfuzz: seed %u: %lu calls, %lu faults, %s\n", seed, done,
+	/* A newline first: a worker's last random write may have left a
+	 * line unfinished, and readers look for this one at a line start. */
+	printf("\nsysfuzz: seed %u: %lu calls, %lu faults, %s\n", seed, done,
 	       faults, bad ? "FAILED" : "done");
 	return bad;
 }

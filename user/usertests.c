@@ -2135,6 +2135,18 @@ static long kcheck(void)
 	return SYS_kcheck < 0 ? 0 : sys_raw(SYS_kcheck, 0, 0, 0, 0, 0);
 }
 
+/* Print every task (for a test that finds tasks left over). */
+static void show_tasks(void)
+{
+	static struct mica_task_info info[64];
+	int n = ps_snapshot(info, 64);
+
+	for (int i = 0; i < n; i++)
+		printf("utest: %s: left: pid %d ppid %d state %d wait '%s' %s\n",
+		       test_name, info[i].pid, info[i].ppid, info[i].state,
+		       info[i].wait, info[i].name);
+}
+
 /* Wait (at most ~3 s) until init has reaped the orphans of a test, i.e.
  * the task count is back at the baseline. */
 static void settle(void)
@@ -2144,9 +2156,10 @@ static void settle(void)
 	for (int i = 0; i < 300; i++) {
 		memstat(&now);
 		if (now.tasks <= baseline.tasks)
-			break;
+			return;
 		sleep_ms(10);
 	}
+	show_tasks();
 }
 
 /* Run `sysfuzz seed count` and check that it finished cleanly. */

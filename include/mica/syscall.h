@@ -54,7 +54,8 @@
 #define SYS_msg_reply_receive 38 /* (struct msg *reply or NULL, port_t,
 				  * struct msg *buf, size, options): a
 				  * server's reply and its next receive */
-#define NR_SYSCALLS 39
+#define SYS_kcheck 39 /* () -> problems the kernel's invariant check found */
+#define NR_SYSCALLS 40
 
 #define MICA_NAME_MAX 32    /* file names in the initrd */
 #define MICA_ARG_MAX 32     /* exec: at most this many arguments */
