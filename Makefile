@@ -261,8 +261,13 @@ unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || true; done
 
 # ---- tests ---------------------------------------------------------------
-test: deps-check all $(UNIT_TESTS)
+test: deps-check all $(UNIT_TESTS) ubsan-kernel
 	$(PYTHON) tools/runtests.py --build $(BUILD) $(if $(T),--only '$(T)')
+
+# The UBSan kernel (and its initrd) that boot/ubsan_kernel boots.
+ubsan-kernel:
+	$(Q)$(MAKE) --no-print-directory UBSAN=1 BUILD=build-ubsan \
+		build-ubsan/kernel.elf build-ubsan/initrd.img
 
 # ---- set-up --------------------------------------------------------------
 deps:
@@ -281,7 +286,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug build-ubsan
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# *//'
@@ -290,7 +295,7 @@ help:
 	@echo "make bench                   instruction counts (docs/performance.md)"
 	@echo "make test T='utest/ipc_*'    only the tests matching a glob"
 
-.PHONY: all run run-kernel bench fuzz unit test deps deps-check format clean help \
+.PHONY: all run run-kernel bench fuzz ubsan-kernel unit test deps deps-check format clean help \
 	compile_commands.json
 .DELETE_ON_ERROR:
 

@@ -75,5 +75,6 @@ struct sched_policy {
 extern const struct sched_policy sched_rr;
 extern const struct sched_policy sched_prio;
 extern const struct sched_policy sched_mlfq;
+extern const struct sched_policy sched_lottery; /* lab 2 (sched_lottery.c) */
 
 #endif

@@ -28,4 +28,12 @@ int copy_to_user(void *udst, const void *src, size_t n);
  * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);
 
+/*
+ * The user address of a field of a structure at user address p. `&p->f`
+ * would be undefined behaviour for a bad p (NULL, or near the top of the
+ * address space: UBSan reports it); this is only arithmetic on a number.
+ */
+#define USER_FIELD(p, type, field)                                             \
+	((void *)((uintptr_t)(p) + offsetof(type, field)))
+
 #endif

@@ -638,6 +638,54 @@ gdb.write("GDB-SCRIPT-DONE\n")
                                     % label)
         return Result(name, not problems, "; ".join(problems))
 
+    def boot_ubsan_kernel(self):
+        """The UBSAN=1 kernel (build-ubsan/, built by make test) boots with
+        test=all, with a few user tests and with a short sysfuzz run, and
+        prints no UBSAN: report; its runtime does report (one signed
+        overflow in meta_ubsan_selftest gives exactly one line)."""
+        name = "boot/ubsan_kernel"
+        ub = os.path.join(os.path.dirname(os.path.abspath(self.build)),
+                          "build-ubsan")
+        kernel = os.path.join(ub, "kernel.elf")
+        initrd = os.path.join(ub, "initrd.img")
+        if not os.path.exists(kernel) or not os.path.exists(initrd):
+            return Result(name, False, "no %s or initrd.img: run make "
+                          "UBSAN=1" % kernel)
+        utests = ["bad_pointers_efault", "faults_kill_only_the_task",
+                  "fork_exit_wait_1000", "ipc_bad_input",
+                  "ipc_cleanup_on_exit", "ipc_stress_4x2"]
+        boots = [("selftest", "test=meta_ubsan_selftest",
+                  r"ktest: meta_ubsan_selftest: PASS"),
+                 ("ktests", "test=all", r"ktest: done: \d+ passed, 0 failed"),
+                 ("utests", "utest=" + ",".join(utests),
+                  r"(?s)" + "".join(r"(?=.*^utest: %s: PASS$)" % t
+                                    for t in utests)),
+                 ("fuzz", "run=sysfuzz,11,40000,4",
+                  r"^sysfuzz: seed 11: \d+ calls, \d+ faults, done$")]
+        for label, cmdline, want in boots:
+            q = Qemu(["-kernel", kernel, "-append", cmdline,
+                      "-initrd", initrd], self.log("boot-ubsan-" + label))
+            status = q.wait_exit(self.timeout)
+            out = q.text()
+            reports = re.findall(r"UBSAN: .*", out)
+            if status is None:
+                return Result(name, False, "%s: timed out after %ds\n%s" % (
+                    cmdline, self.timeout, tail(out)))
+            if status != 1 or not re.search(want, out, re.M):
+                return Result(name, False, "%s: no success (exit status "
+                              "%s)\n%s" % (cmdline, status, tail(out)))
+            if label == "selftest":
+                if len(reports) != 1 or "signed add overflow at " \
+                        "tests/ktest/test_hardening.c" not in reports[0]:
+                    return Result(name, False, "the UBSan runtime did not "
+                                  "report the planted overflow once: %s"
+                                  % reports)
+            elif reports:
+                return Result(name, False, "%s: %d UBSan reports:\n%s" % (
+                    cmdline, len(reports), "\n".join(
+                        "    | " + r for r in sorted(set(reports)))))
+        return Result(name, True)
+
     def runner_reports_panic(self):
         """A kernel panic during a test is that test's failure, with a tail."""
         r = self.run_ktest("meta_unexpected_panic")
@@ -683,7 +731,7 @@ def main():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
                r.boot_cmdline_options, r.boot_bench_quick,
-               r.boot_gdb_session, r.boot_trace_picture,
+               r.boot_gdb_session, r.boot_ubsan_kernel, r.boot_trace_picture,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))
 

@@ -413,7 +413,7 @@ def render_timeline(an, axis_kind="warp"):
     xa = XAxis(times, LABEL_W + 10, ppt, 5.0 if axis_kind == "warp" else 0.0)
     lane_y = {pid: TOP + 34 + i * LANE_H for i, pid in enumerate(pids)}
     kernel_y = TOP + 8
-    width = int(xa.right + 40)
+    width = max(int(xa.right + 40), 1120)  # at least the legend
     height = int(TOP + 34 + len(pids) * LANE_H + AXIS_H)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '

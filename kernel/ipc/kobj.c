@@ -65,7 +65,8 @@ long kobject_handle(struct port *p, struct kmsg *m)
 {
 	struct task_struct *t = p->kobject;
 	struct port *reply = m->reply;
-	int id = m->id + KERNEL_REPLY_OFFSET;
+	/* Unsigned: any id may come in, INT_MAX too (no overflow). */
+	int id = (int)((uint32_t)m->id + KERNEL_REPLY_OFFSET);
 
 	if (m->id == KERNEL_TASK_INFO) {
 		struct mica_task_info info;

@@ -256,7 +256,8 @@ static long build_kmsg(struct send *s, const struct msg *umsg,
 
 	if (!m)
 		return -ENOMEM;
-	if (copy_from_user(m->body, umsg->body, m->body_len) < 0) {
+	if (copy_from_user(m->body, USER_FIELD(umsg, struct msg, body),
+			   m->body_len) < 0) {
 		kmsg_free(m);
 		return -EFAULT;
 	}
@@ -365,9 +366,10 @@ static long fast_deliver(struct send *s, const struct msg *umsg,
 {
 	struct ipc_rcv *rcv = &r->ipc->rcv;
 	struct msg_header h;
-	long err =
-	    mm_copy_between(r->mm, (uintptr_t)rcv->ubuf->body, current->mm,
-			    (uintptr_t)umsg->body, s->h.size - MSG_SIZE_MIN);
+	long err = mm_copy_between(
+	    r->mm, (uintptr_t)USER_FIELD(rcv->ubuf, struct msg, body),
+	    current->mm, (uintptr_t)USER_FIELD(umsg, struct msg, body),
+	    s->h.size - MSG_SIZE_MIN);
 
 	if (err)
 		return err == -EIO ? 1 : err;
@@ -561,7 +563,8 @@ static long deliver(struct port *from, struct kmsg *m, struct msg *ubuf,
 	struct msg_header h;
 	long size = m->size;
 
-	if (copy_to_user(ubuf->body, m->body, m->body_len) < 0)
+	if (copy_to_user(USER_FIELD(ubuf, struct msg, body), m->body,
+			 m->body_len) < 0)
 		return -EFAULT; /* the message stays queued */
 	memset(&h, 0, sizeof h);
 	h.size = m->size;
@@ -623,7 +626,9 @@ static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
 		return err;
 	if (!user_range_ok(ubuf, size))
 		return -EFAULT;
-	if (filter && copy_from_user(&pid, &ubuf->h.sender, sizeof pid) < 0)
+	if (filter &&
+	    copy_from_user(&pid, USER_FIELD(ubuf, struct msg, h.sender),
+			   sizeof pid) < 0)
 		return -EFAULT;
 	while (!(m = find_msg(p, set, filter, pid, &from))) {
 		struct wait_queue *wq = p ? &p->receivers : &set->receivers;
@@ -659,7 +664,8 @@ static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
 	}
 	if (m->size > size) {
 		if (size >= sizeof(uint32_t) &&
-		    copy_to_user(&ubuf->h.size, &m->size, sizeof m->size) < 0)
+		    copy_to_user(USER_FIELD(ubuf, struct msg, h.size), &m->size,
+				 sizeof m->size) < 0)
 			return -EFAULT;
 		return -EMSGSIZE; /* it stays queued for a bigger buffer */
 	}
@@ -748,7 +754,9 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 	port_t reply = PORT_NULL;
 	long err = current->ipc ? 0 : -EPERM;
 
-	if (!err && copy_from_user(&reply, &umsg->h.reply, sizeof reply) < 0)
+	if (!err &&
+	    copy_from_user(&reply, USER_FIELD(umsg, struct msg, h.reply),
+			   sizeof reply) < 0)
 		err = -EFAULT;
 	/* Check the reply buffer first: a reply we could not deliver would
 	 * otherwise answer the next call. */
