@@ -260,8 +260,41 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit_main.c tests/unit/unit.h \
 unit: $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || true; done
 
+# ---- host fuzzing (libFuzzer) ----------------------------------------------
+# tests/fuzz/fuzz_<x>.c: the kernel's pure parsers under clang's libFuzzer
+# with ASan and UBSan (tests/fuzz/fuzz.mk lists their kernel sources).
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra \
+	-Werror -DMICA_HOST_TEST -Ikernel -Iarch -Iinclude
+-include tests/fuzz/fuzz.mk
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,\
+	$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_HOST_SECONDS ?= 60
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_$$*) \
+		$$(wildcard kernel/*/*.h kernel/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^)
+
+fuzz-host: deps-check $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do n=$$(basename $$t); \
+		mkdir -p $(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n; \
+		echo "fuzz-host: $$n for $(FUZZ_HOST_SECONDS) s"; \
+		$$t -max_total_time=$(FUZZ_HOST_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$n- \
+			$(BUILD)/fuzz/corpus-$$n tests/fuzz/corpus/$$n \
+			> $(BUILD)/fuzz/$$n.log 2>&1; status=$$?; \
+		grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units)' \
+			$(BUILD)/fuzz/$$n.log; \
+		if [ $$status -ne 0 ]; then tail -40 $(BUILD)/fuzz/$$n.log; \
+			echo "fuzz-host: $$n failed (status $$status);" \
+				"the input is in $(BUILD)/fuzz/$$n-*"; exit 1; fi; \
+	done
+
 # ---- tests ---------------------------------------------------------------
-test: deps-check all $(UNIT_TESTS) ubsan-kernel
+test: deps-check all $(UNIT_TESTS) $(FUZZ_TARGETS) ubsan-kernel
 	$(PYTHON) tools/runtests.py --build $(BUILD) $(if $(T),--only '$(T)')
 
 # The UBSan kernel (and its initrd) that boot/ubsan_kernel boots.
@@ -295,7 +328,7 @@ help:
 	@echo "make bench                   instruction counts (docs/performance.md)"
 	@echo "make test T='utest/ipc_*'    only the tests matching a glob"
 
-.PHONY: all run run-kernel bench fuzz ubsan-kernel unit test deps deps-check format clean help \
+.PHONY: all run run-kernel bench fuzz fuzz-host ubsan-kernel unit test deps deps-check format clean help \
 	compile_commands.json
 .DELETE_ON_ERROR:
 

@@ -20,6 +20,7 @@ gdb gdb
 python3 python3
 gcc gcc
 make make
+clang clang
 "
 
 missing=""

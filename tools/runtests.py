@@ -686,6 +686,39 @@ gdb.write("GDB-SCRIPT-DONE\n")
                         "    | " + r for r in sorted(set(reports)))))
         return Result(name, True)
 
+    def host_fuzz(self):
+        """Each libFuzzer target in BUILD/fuzz/ (tests/fuzz/, built by make
+        test) runs for 5 s or 200,000 inputs, whichever comes first, from
+        its seeds in tests/fuzz/corpus/, and finds no crash."""
+        name = "boot/host_fuzz"
+        d = os.path.join(self.build, "fuzz")
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        targets = sorted(f for f in os.listdir(d) if f.startswith("fuzz_")
+                         and os.access(os.path.join(d, f), os.X_OK)
+                         and not f.endswith(".log")) \
+            if os.path.isdir(d) else []
+        if not targets:
+            return Result(name, False, "no fuzz targets in %s (make test "
+                          "builds them with clang)" % d)
+        for t in targets:
+            work = os.path.join(d, "corpus-" + t)
+            seeds = os.path.join(root, "tests", "fuzz", "corpus", t)
+            os.makedirs(work, exist_ok=True)
+            cmd = [os.path.join(d, t), "-max_total_time=5", "-runs=200000",
+                   "-artifact_prefix=" + os.path.join(d, t + "-"), work]
+            if os.path.isdir(seeds):
+                cmd.append(seeds)
+            try:
+                proc = subprocess.run(cmd, capture_output=True, text=True,
+                                      timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                return Result(name, False, "%s: still running after %ds" % (
+                    t, self.timeout))
+            if proc.returncode != 0:
+                return Result(name, False, "%s: exit status %d\n%s" % (
+                    t, proc.returncode, tail(proc.stdout + proc.stderr, 40)))
+        return Result(name, True)
+
     def runner_reports_panic(self):
         """A kernel panic during a test is that test's failure, with a tail."""
         r = self.run_ktest("meta_unexpected_panic")
@@ -731,7 +764,7 @@ def main():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
                r.boot_cmdline_options, r.boot_bench_quick,
-               r.boot_gdb_session, r.boot_ubsan_kernel, r.boot_trace_picture,
+               r.boot_gdb_session, r.boot_ubsan_kernel, r.host_fuzz, r.boot_trace_picture,
                r.runner_reports_panic, r.runner_reports_hang):
         jobs.append((None, lambda fn=fn: [fn()]))
 

@@ -2142,9 +2142,10 @@ static void show_tasks(void)
 	int n = ps_snapshot(info, 64);
 
 	for (int i = 0; i < n; i++)
-		printf("utest: %s: left: pid %d ppid %d state %d wait '%s' %s\n",
-		       test_name, info[i].pid, info[i].ppid, info[i].state,
-		       info[i].wait, info[i].name);
+		printf(
+		    "utest: %s: left: pid %d ppid %d state %d wait '%s' %s\n",
+		    test_name, info[i].pid, info[i].ppid, info[i].state,
+		    info[i].wait, info[i].name);
 }
 
 /* Wait (at most ~3 s) until init has reaped the orphans of a test, i.e.
@@ -2201,6 +2202,223 @@ static void test_fuzz_200k(void)
 	fuzz_seeds(1, 4);
 }
 
+/*
+ * Exhaustion: a child takes all of one resource and reports (by message,
+ * to our PORT_SELF) how far it got and how it was stopped; meanwhile the
+ * system still works; when the child is killed, everything comes back.
+ */
+#define ID_HOG_REPORT 0x40C
+#define SPACE_MAX     4096 /* kernel/ipc/port.c: names per task */
+
+struct hog_report {
+	int count; /* how many it got */
+	int err;   /* the error that stopped it */
+	int again; /* after giving one back: the next try's result */
+};
+
+static void hog_report(int count, int err, int again)
+{
+	struct hog_report r = {count, err, again};
+	struct msg m;
+
+	msg_init(&m, getppid(), ID_HOG_REPORT, &r, sizeof r);
+	raw_send(&m, MSG_TO_PID | MSG_TIMEOUT, IPC_WAIT);
+}
+
+/* Allocate ports until the kernel says no. */
+static void port_hog(void)
+{
+	static port_t names[SPACE_MAX + 16];
+	int n = 0;
+	long r;
+
+	while (n < SPACE_MAX + 16 &&
+	       (r = sys_raw(SYS_port_allocate, 0, 0, 0, 0, 0)) > 0)
+		names[n++] = r;
+	/* Give one back: the next allocation must work again. */
+	if (n > 0)
+		sys_raw(SYS_port_deallocate, names[n - 1], 0, 0, 0, 0);
+	hog_report(n, (int)r, (int)sys_raw(SYS_port_allocate, 0, 0, 0, 0, 0));
+	sleep_forever();
+}
+
+/* Queue messages of `size` bytes to a port of our own until refused. */
+static void message_flood(unsigned size)
+{
+	static struct msg m;
+	port_t p = port_allocate();
+	int n = 0;
+	long r;
+
+	port_make_send(p);
+	port_set_qlimit(p, PORT_QLIMIT_MAX);
+	msg_init(&m, p, 7, NULL, size - MSG_SIZE_MIN);
+	while (n < 100000 && (r = raw_send(&m, MSG_TIMEOUT, 0)) == 0)
+		n++;
+	/* Take one out: one more fits again. */
+	raw_recv(p, &m, sizeof m, MSG_TIMEOUT, 0);
+	msg_init(&m, p, 7, NULL, size - MSG_SIZE_MIN);
+	hog_report(n, (int)r, (int)raw_send(&m, MSG_TIMEOUT, 0));
+	sleep_forever();
+}
+
+static void flood_big(void)
+{
+	message_flood(MSG_SIZE_MAX);
+}
+
+static void flood_small(void)
+{
+	message_flood(MSG_SIZE_MIN);
+}
+
+/* Run hog in a child; while it holds everything, spawn `true`; kill it.
+ * Returns its report (count -1 if none came). */
+static struct hog_report run_hog(void (*hog)(void), struct mica_memstat *held)
+{
+	struct hog_report rep = {-1, 0, 0};
+	char *argv[] = {"true", NULL};
+	int status = -1;
+	struct msg m;
+	pid_t pid, t;
+
+	pid = fork();
+	if (pid == 0)
+		hog();
+	EXPECT(pid > 0);
+	if (recv_wait(PORT_SELF, &m) == MSG_SIZE_MIN + sizeof rep &&
+	    m.h.id == ID_HOG_REPORT && m.h.sender == pid)
+		memcpy(&rep, m.body, sizeof rep);
+	memstat(held);
+	t = spawn("true", argv); /* the rest of the system still works */
+	EXPECT(t > 0);
+	EXPECT_EQ(waitpid(t, &status, 0), t);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(getpriority(0), 16); /* and answers */
+	EXPECT_EQ(kill(pid), 0);
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	EXPECT_EQ(kcheck(), 0);
+	return rep;
+}
+
+/* A task that allocates ports without end stops at its name space's
+ * limit with -ENOSPC; its ports all go when it dies. */
+static void test_exhaust_ports(void)
+{
+	struct mica_memstat held;
+	struct hog_report r;
+
+	ipc_baseline();
+	r = run_hog(port_hog, &held);
+	/* Names 4 .. SPACE_MAX - 1: the rest are the well-known ones. */
+	EXPECT_EQ(r.count, SPACE_MAX - PORT_FIRST_FREE);
+	EXPECT_EQ(r.err, -ENOSPC);
+	EXPECT(r.again > 0);
+	EXPECT((long)held.ports - (long)baseline.ports >= r.count);
+	printf("utest: %s: %d ports, then %d; %u ports held\n", test_name,
+	       r.count, r.err, held.ports);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Big messages to one's own port: the per-task cap of queued bytes
+ * (IPC_TASK_QUEUED_MAX) stops the flood with -ENOBUFS; small ones fill
+ * the queue (PORT_QLIMIT_MAX) first: -EWOULDBLOCK. All freed at death. */
+static void test_exhaust_messages(void)
+{
+	struct mica_memstat held;
+	struct hog_report r;
+
+	ipc_baseline();
+	r = run_hog(flood_big, &held);
+	EXPECT_EQ(r.count, IPC_TASK_QUEUED_MAX / MSG_SIZE_MAX);
+	EXPECT_EQ(r.err, -ENOBUFS);
+	EXPECT_EQ(r.again, 0);
+	EXPECT_EQ((long)held.messages - (long)baseline.messages, r.count);
+	printf("utest: %s: %d messages of %u bytes, then %d\n", test_name,
+	       r.count, MSG_SIZE_MAX, r.err);
+	EXPECT_IPC_NO_LEAK();
+
+	r = run_hog(flood_small, &held);
+	EXPECT_EQ(r.count, PORT_QLIMIT_MAX);
+	EXPECT_EQ(r.err, -EWOULDBLOCK);
+	EXPECT_EQ(r.again, 0);
+	EXPECT_EQ((long)held.messages - (long)baseline.messages, r.count);
+	printf("utest: %s: %d messages of %u bytes, then %d\n", test_name,
+	       r.count, MSG_SIZE_MIN, r.err);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/*
+ * Found by sysfuzz (seed 14 on the UBSan kernel: a kernel panic, NULL
+ * dereference in ipc_entry_drop from commit_rights): one message that
+ * takes a right out of a name and then uses the same name again (as a
+ * send-once destination, the reply, or another right). The kernel must
+ * refuse it (-EINVAL) and stay whole.
+ */
+static long send_with(port_t dest, port_t reply, uint32_t reply_disp,
+		      int nrights, port_t n0, uint32_t d0, port_t n1,
+		      uint32_t d1)
+{
+	struct msg m;
+
+	msg_init(&m, dest, 99, NULL, 0);
+	m.h.reply = reply;
+	m.h.reply_disposition = reply_disp;
+	m.h.nrights = nrights;
+	m.h.rights[0].name = n0;
+	m.h.rights[0].disposition = d0;
+	m.h.rights[1].name = n1;
+	m.h.rights[1].disposition = d1;
+	return raw_send(&m, MSG_TIMEOUT, 0);
+}
+
+static void test_ipc_same_name_twice(void)
+{
+	port_t p, q, once;
+
+	ipc_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(q), 0); /* dest for most cases below */
+	EXPECT_EQ(port_set_qlimit(q, PORT_QLIMIT_MAX), 0);
+
+	/* The send-once destination moved again as the reply, or as a
+	 * right: the seed-14 panic. */
+	once = port_make_send_once(p);
+	EXPECT(once > 0);
+	EXPECT_EQ(send_with(once, once, MSG_MOVE_SEND_ONCE, 0, 0, 0, 0, 0),
+		  -EINVAL);
+	EXPECT_EQ(send_with(once, PORT_NULL, 0, 1, once, MSG_MOVE_SEND_ONCE, 0,
+			    0),
+		  -EINVAL);
+	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE); /* nothing was taken */
+	/* Moved as the reply and as a right. */
+	EXPECT_EQ(send_with(q, once, MSG_MOVE_SEND_ONCE, 1, once,
+			    MSG_MOVE_SEND_ONCE, 0, 0),
+		  -EINVAL);
+	/* A receive right moved, then a right made from the same name. */
+	EXPECT_EQ(send_with(q, PORT_NULL, 0, 2, p, MSG_MOVE_RECEIVE, p,
+			    MSG_MAKE_SEND),
+		  -EINVAL);
+	EXPECT_EQ(send_with(q, p, MSG_MOVE_RECEIVE, 1, p, MSG_MAKE_SEND_ONCE, 0,
+			    0),
+		  -EINVAL);
+	/* The only send right moved, then copied. */
+	EXPECT_EQ(port_make_send(p), 0); /* p: receive and one send right */
+	EXPECT_EQ(send_with(q, PORT_NULL, 0, 2, p, MSG_MOVE_SEND, p,
+			    MSG_COPY_SEND),
+		  -EINVAL);
+	EXPECT_EQ(port_type(p), RIGHT_RECEIVE | RIGHT_SEND);
+	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE);
+	EXPECT_EQ(kcheck(), 0);
+	/* Still usable as before: the send-once right, once. */
+	EXPECT_EQ(send_int(once, 5, 0, 0), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static const struct {
@@ -2249,6 +2467,9 @@ static const struct {
 	{"ipc_stress_4x2", test_ipc_stress_4x2},
 	/* robustness */
 	{"fuzz_200k", test_fuzz_200k},
+	{"exhaust_ports", test_exhaust_ports},
+	{"exhaust_messages", test_exhaust_messages},
+	{"ipc_same_name_twice", test_ipc_same_name_twice},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 

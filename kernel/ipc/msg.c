@@ -192,6 +192,67 @@ static long resolve_dest(struct send *s, uint32_t options)
 	return 0;
 }
 
+/*
+ * The rights one message takes, in the order commit_rights takes them
+ * (the reply, each right, then a send-once destination, used up), played
+ * on a copy of the names they come from: each must still be there when
+ * its turn comes. Without this, a name moved out of and then used again
+ * in the same message (the send-once destination moved as the reply, a
+ * receive right moved and then made a send right from) was found empty
+ * by the second take: a NULL port, a kernel panic (found by sysfuzz).
+ */
+static long check_takes(const struct send *s)
+{
+	struct {
+		port_t name;
+		uint16_t bits, urefs;
+	} seen[MSG_RIGHTS_MAX + 2];
+	port_t name[MSG_RIGHTS_MAX + 2];
+	uint32_t disp[MSG_RIGHTS_MAX + 2];
+	unsigned n = 0, nseen = 0;
+
+	if (s->reply != PORT_NULL) {
+		name[n] = s->reply;
+		disp[n++] = s->reply_disp;
+	}
+	for (uint32_t i = 0; i < s->h.nrights; i++) {
+		name[n] = s->h.rights[i].name;
+		disp[n++] = s->h.rights[i].disposition;
+	}
+	if (s->once) {
+		name[n] = s->h.dest;
+		disp[n++] = MSG_MOVE_SEND_ONCE;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct ipc_entry *e = ipc_lookup(current->ipc, name[i]);
+		unsigned k = 0;
+		uint16_t need;
+
+		while (k < nseen && seen[k].name != name[i])
+			k++;
+		if (k == nseen) {
+			if (!e)
+				return -EINVAL;
+			seen[nseen].name = name[i];
+			seen[nseen].bits = e->bits;
+			seen[nseen++].urefs = e->urefs;
+		}
+		need = disp[i] == MSG_MOVE_SEND || disp[i] == MSG_COPY_SEND
+			   ? RIGHT_SEND
+		       : disp[i] == MSG_MOVE_SEND_ONCE ? RIGHT_SEND_ONCE
+						       : RIGHT_RECEIVE;
+		if (!(seen[k].bits & need))
+			return -EINVAL; /* an earlier take emptied it */
+		if (disp[i] == MSG_MOVE_SEND && --seen[k].urefs == 0)
+			seen[k].bits &= ~RIGHT_SEND;
+		else if (disp[i] == MSG_MOVE_SEND_ONCE)
+			seen[k].bits &= ~RIGHT_SEND_ONCE;
+		else if (disp[i] == MSG_MOVE_RECEIVE)
+			seen[k].bits &= ~RIGHT_RECEIVE;
+	}
+	return 0;
+}
+
 static long check_rights(struct send *s)
 {
 	long err = 0;
@@ -216,7 +277,7 @@ static long check_rights(struct send *s)
 			     r->disposition == MSG_MOVE_SEND_ONCE))
 				err = -EINVAL;
 	}
-	return err;
+	return err ? err : check_takes(s);
 }
 
 static bool queue_full(const struct port *p)

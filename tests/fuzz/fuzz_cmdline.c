@@ -42,7 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *k = cmdline_key(i), *v = cmdline_value(i);
 
 		PROMISE(k != NULL && v != NULL);
-		PROMISE(strlen(k) < CMDLINE_MAX_LEN && strlen(v) < CMDLINE_MAX_LEN);
+		PROMISE(strlen(k) < CMDLINE_MAX_LEN &&
+			strlen(v) < CMDLINE_MAX_LEN);
 		PROMISE(cmdline_get(k) != NULL);
 		PROMISE(cmdline_has(k));
 		(void)cmdline_get_int(k, 7, -1000, 1000);

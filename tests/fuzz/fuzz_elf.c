@@ -61,7 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			entry_ok = 1;
 		for (uint32_t j = 0; j < i; j++) { /* no shared page */
 			const struct elf_seg *o = &info.segs[j];
-			uint64_t a0 = s->vaddr & ~4095u, a1 = (end + 4095) & ~4095ull;
+			uint64_t a0 = s->vaddr & ~4095u,
+				 a1 = (end + 4095) & ~4095ull;
 			uint64_t b0 = o->vaddr & ~4095u,
 				 b1 = ((uint64_t)o->vaddr + o->memsz + 4095) &
 				      ~4095ull;
