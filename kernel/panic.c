@@ -10,6 +10,7 @@
 
 #include "panic.h"
 #include "ktest.h"
+#include "lib/cmdline.h"
 #include "lib/ksyms.h"
 #include "lib/printk.h"
 #include "x86/devices.h"
@@ -50,6 +51,10 @@ static void panic_finish(const char *msg) __attribute__((noreturn));
 static void panic_finish(const char *msg)
 {
 	ktest_on_panic(msg); /* returns only when no test is running */
+	/* Booted to run user tests or one program: end the QEMU run with a
+	 * failure now, so the runner need not wait for its timeout. */
+	if (cmdline_has("utest") || cmdline_has("run"))
+		qemu_exit(1);
 	printk("System halted.\n");
 	machine_halt();
 }
