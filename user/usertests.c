@@ -106,7 +106,7 @@ static int task_state(pid_t pid, int *ppid)
 	return -1;
 }
 
-#define ST_WAITING 3
+#define ST_WAITING    3
 #define ST_TERMINATED 4
 
 /* ---- fork, exec, wait -------------------------------------------------- */
@@ -160,9 +160,9 @@ static void test_spawn_runs_program(void)
 	pid = spawn("/bin/false", argv); /* directories are ignored */
 	EXPECT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_EQ(WEXITSTATUS(status), 1);
-	EXPECT_EQ(sys_raw(SYS_spawn, (long)"no-such-program", (long)argv, 0, 0,
-			  0),
-		  -ENOENT);
+	EXPECT_EQ(
+	    sys_raw(SYS_spawn, (long)"no-such-program", (long)argv, 0, 0, 0),
+	    -ENOENT);
 	EXPECT_NO_LEAK();
 }
 
@@ -173,14 +173,12 @@ static void test_exec_failure_keeps_image(void)
 	char *argv[MICA_ARG_MAX + 2];
 	char *ok[] = {"true", NULL};
 
-	EXPECT_EQ(sys_raw(SYS_exec, (long)"no-such-program", (long)ok, 0, 0,
-			  0),
+	EXPECT_EQ(sys_raw(SYS_exec, (long)"no-such-program", (long)ok, 0, 0, 0),
 		  -ENOENT);
 	EXPECT_EQ(sys_raw(SYS_exec, (long)"usertests.txt", (long)ok, 0, 0, 0),
 		  -ENOENT);
 	/* A file that exists but is not an ELF program. */
-	EXPECT_EQ(sys_raw(SYS_exec, (long)"motd", (long)ok, 0, 0, 0),
-		  -ENOEXEC);
+	EXPECT_EQ(sys_raw(SYS_exec, (long)"motd", (long)ok, 0, 0, 0), -ENOEXEC);
 	for (int i = 0; i < MICA_ARG_MAX + 1; i++)
 		argv[i] = "x";
 	argv[MICA_ARG_MAX + 1] = NULL;
@@ -379,11 +377,10 @@ static void test_bad_pointers_efault(void)
 		EXPECT_EQ(sys_raw(SYS_memstat, p, 0, 0, 0, 0), -EFAULT);
 	}
 	/* Read-only memory (our own text) cannot be written by the kernel. */
-	EXPECT_EQ(sys_raw(SYS_read, fd, (long)test_bad_pointers_efault, 8, 0,
-			  0),
-		  -EFAULT);
-	EXPECT_EQ(sys_raw(SYS_ps, (long)take_baseline, 1, 0, 0, 0),
-		  -EFAULT);
+	EXPECT_EQ(
+	    sys_raw(SYS_read, fd, (long)test_bad_pointers_efault, 8, 0, 0),
+	    -EFAULT);
+	EXPECT_EQ(sys_raw(SYS_ps, (long)take_baseline, 1, 0, 0, 0), -EFAULT);
 	/* A range that starts fine but runs past the end of user space. */
 	EXPECT_EQ(sys_raw(SYS_write, 1, 0xBFFFE000, 0x3000, 0, 0), -EFAULT);
 	EXPECT_EQ(sys_raw(SYS_write, 1, 0xFFFFFFF0, 0x20, 0, 0), -EFAULT);
@@ -486,12 +483,12 @@ static void test_faults_kill_only_the_task(void)
 		void (*fn)(void);
 		int sig;
 	} cases[] = {
-		{do_divide, SIGFPE},        {do_ud2, SIGILL},
-		{do_null_read, SIGSEGV},    {do_text_write, SIGSEGV},
-		{do_jump_unmapped, SIGSEGV}, {do_stack_overflow, SIGSTKFLT},
-		{do_kernel_read, SIGSEGV},  {do_cli, SIGSEGV},
-		{do_hlt, SIGSEGV},          {do_in, SIGSEGV},
-		{do_out, SIGSEGV},
+	    {do_divide, SIGFPE},	 {do_ud2, SIGILL},
+	    {do_null_read, SIGSEGV},	 {do_text_write, SIGSEGV},
+	    {do_jump_unmapped, SIGSEGV}, {do_stack_overflow, SIGSTKFLT},
+	    {do_kernel_read, SIGSEGV},	 {do_cli, SIGSEGV},
+	    {do_hlt, SIGSEGV},		 {do_in, SIGSEGV},
+	    {do_out, SIGSEGV},
 	};
 
 	take_baseline();
@@ -2077,9 +2074,9 @@ static void no_senders_without_notify(void)
 	sys_raw(SYS_port_deallocate, PORT_NOTIFY, 0, 0, 0, 0);
 	n = sys_raw(SYS_port_allocate, 0, 0, 0, 0, 0);
 	exit(sys_raw(SYS_port_request, n, PORT_REQUEST_NO_SENDERS, 0, 0, 0) ==
-			     -EINVAL
-		     ? 0
-		     : 1);
+		     -EINVAL
+		 ? 0
+		 : 1);
 }
 
 /* Asking for a notification with no Notify port is an error, not a crash. */
@@ -2389,9 +2386,9 @@ static void test_ipc_same_name_twice(void)
 	EXPECT(once > 0);
 	EXPECT_EQ(send_with(once, once, MSG_MOVE_SEND_ONCE, 0, 0, 0, 0, 0),
 		  -EINVAL);
-	EXPECT_EQ(send_with(once, PORT_NULL, 0, 1, once, MSG_MOVE_SEND_ONCE, 0,
-			    0),
-		  -EINVAL);
+	EXPECT_EQ(
+	    send_with(once, PORT_NULL, 0, 1, once, MSG_MOVE_SEND_ONCE, 0, 0),
+	    -EINVAL);
 	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE); /* nothing was taken */
 	/* Moved as the reply and as a right. */
 	EXPECT_EQ(send_with(q, once, MSG_MOVE_SEND_ONCE, 1, once,
@@ -2401,14 +2398,14 @@ static void test_ipc_same_name_twice(void)
 	EXPECT_EQ(send_with(q, PORT_NULL, 0, 2, p, MSG_MOVE_RECEIVE, p,
 			    MSG_MAKE_SEND),
 		  -EINVAL);
-	EXPECT_EQ(send_with(q, p, MSG_MOVE_RECEIVE, 1, p, MSG_MAKE_SEND_ONCE, 0,
-			    0),
-		  -EINVAL);
+	EXPECT_EQ(
+	    send_with(q, p, MSG_MOVE_RECEIVE, 1, p, MSG_MAKE_SEND_ONCE, 0, 0),
+	    -EINVAL);
 	/* The only send right moved, then copied. */
 	EXPECT_EQ(port_make_send(p), 0); /* p: receive and one send right */
-	EXPECT_EQ(send_with(q, PORT_NULL, 0, 2, p, MSG_MOVE_SEND, p,
-			    MSG_COPY_SEND),
-		  -EINVAL);
+	EXPECT_EQ(
+	    send_with(q, PORT_NULL, 0, 2, p, MSG_MOVE_SEND, p, MSG_COPY_SEND),
+	    -EINVAL);
 	EXPECT_EQ(port_type(p), RIGHT_RECEIVE | RIGHT_SEND);
 	EXPECT_EQ(port_type(once), RIGHT_SEND_ONCE);
 	EXPECT_EQ(kcheck(), 0);
@@ -2425,51 +2422,50 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } tests[] = {
-	{"fork_returns_twice", test_fork_returns_twice},
-	{"exec_runs_program", test_exec_runs_program},
-	{"spawn_runs_program", test_spawn_runs_program},
-	{"exec_failure_keeps_image", test_exec_failure_keeps_image},
-	{"wait_without_children", test_wait_without_children},
-	{"zombie_keeps_status", test_zombie_keeps_status},
-	{"orphan_adopted_by_init", test_orphan_adopted_by_init},
-	{"kill_tree_three_levels", test_kill_tree_three_levels},
-	{"cow_isolation", test_cow_isolation},
-	{"sbrk_heap", test_sbrk_heap},
-	{"memory_hog_fails_cleanly", test_memory_hog_fails_cleanly},
-	{"bad_pointers_efault", test_bad_pointers_efault},
-	{"priority_calls", test_priority_calls},
-	{"faults_kill_only_the_task", test_faults_kill_only_the_task},
-	{"fork_until_failure", test_fork_until_failure},
-	{"fork_exit_wait_1000", test_fork_exit_wait_1000},
-	{"textbook_fork_exec", test_textbook_fork_exec},
-	{"killed_before_first_run", test_killed_before_first_run},
-	{"waitpid_bad_status_keeps_child", test_waitpid_bad_status_keeps_child},
-	{"kill_tree_counts_once", test_kill_tree_counts_once},
-	{"notify_request_without_notify_port",
-	 test_notify_request_without_notify_port},
-	{"sbrk_regrow_is_zeroed", test_sbrk_regrow_is_zeroed},
-	{"kill_by_message", test_kill_by_message},
-	/* ports and messages */
-	{"ipc_send_receive_basic", test_ipc_send_receive_basic},
-	{"ipc_rights_transfer", test_ipc_rights_transfer},
-	{"ipc_dead_names_and_notifications",
-	 test_ipc_dead_names_and_notifications},
-	{"ipc_rendezvous", test_ipc_rendezvous},
-	{"ipc_full_queue_choices", test_ipc_full_queue_choices},
-	{"ipc_receive_timeout", test_ipc_receive_timeout},
-	{"ipc_port_sets", test_ipc_port_sets},
-	{"ipc_direct_by_pid", test_ipc_direct_by_pid},
-	{"ipc_emsgsize", test_ipc_emsgsize},
-	{"ipc_kernel_port", test_ipc_kernel_port},
-	{"ipc_fork_inheritance", test_ipc_fork_inheritance},
-	{"ipc_cleanup_on_exit", test_ipc_cleanup_on_exit},
-	{"ipc_bad_input", test_ipc_bad_input},
-	{"ipc_stress_4x2", test_ipc_stress_4x2},
-	/* robustness */
-	{"fuzz_200k", test_fuzz_200k},
-	{"exhaust_ports", test_exhaust_ports},
-	{"exhaust_messages", test_exhaust_messages},
-	{"ipc_same_name_twice", test_ipc_same_name_twice},
+    {"fork_returns_twice", test_fork_returns_twice},
+    {"exec_runs_program", test_exec_runs_program},
+    {"spawn_runs_program", test_spawn_runs_program},
+    {"exec_failure_keeps_image", test_exec_failure_keeps_image},
+    {"wait_without_children", test_wait_without_children},
+    {"zombie_keeps_status", test_zombie_keeps_status},
+    {"orphan_adopted_by_init", test_orphan_adopted_by_init},
+    {"kill_tree_three_levels", test_kill_tree_three_levels},
+    {"cow_isolation", test_cow_isolation},
+    {"sbrk_heap", test_sbrk_heap},
+    {"memory_hog_fails_cleanly", test_memory_hog_fails_cleanly},
+    {"bad_pointers_efault", test_bad_pointers_efault},
+    {"priority_calls", test_priority_calls},
+    {"faults_kill_only_the_task", test_faults_kill_only_the_task},
+    {"fork_until_failure", test_fork_until_failure},
+    {"fork_exit_wait_1000", test_fork_exit_wait_1000},
+    {"textbook_fork_exec", test_textbook_fork_exec},
+    {"killed_before_first_run", test_killed_before_first_run},
+    {"waitpid_bad_status_keeps_child", test_waitpid_bad_status_keeps_child},
+    {"kill_tree_counts_once", test_kill_tree_counts_once},
+    {"notify_request_without_notify_port",
+     test_notify_request_without_notify_port},
+    {"sbrk_regrow_is_zeroed", test_sbrk_regrow_is_zeroed},
+    {"kill_by_message", test_kill_by_message},
+    /* ports and messages */
+    {"ipc_send_receive_basic", test_ipc_send_receive_basic},
+    {"ipc_rights_transfer", test_ipc_rights_transfer},
+    {"ipc_dead_names_and_notifications", test_ipc_dead_names_and_notifications},
+    {"ipc_rendezvous", test_ipc_rendezvous},
+    {"ipc_full_queue_choices", test_ipc_full_queue_choices},
+    {"ipc_receive_timeout", test_ipc_receive_timeout},
+    {"ipc_port_sets", test_ipc_port_sets},
+    {"ipc_direct_by_pid", test_ipc_direct_by_pid},
+    {"ipc_emsgsize", test_ipc_emsgsize},
+    {"ipc_kernel_port", test_ipc_kernel_port},
+    {"ipc_fork_inheritance", test_ipc_fork_inheritance},
+    {"ipc_cleanup_on_exit", test_ipc_cleanup_on_exit},
+    {"ipc_bad_input", test_ipc_bad_input},
+    {"ipc_stress_4x2", test_ipc_stress_4x2},
+    /* robustness */
+    {"fuzz_200k", test_fuzz_200k},
+    {"exhaust_ports", test_exhaust_ports},
+    {"exhaust_messages", test_exhaust_messages},
+    {"ipc_same_name_twice", test_ipc_same_name_twice},
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 

@@ -25,8 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CALC_ADD 10
-#define CALC_SUM 11
+#define CALC_ADD  10
+#define CALC_SUM  11
 #define CALC_DONE 12
 
 /* One client: n requests; 0 if every answer was right. */
@@ -83,7 +83,8 @@ static int server(port_t port, int clients)
 			continue;
 		}
 		/* LAB4-BEGIN: answer CALC_SUM {a + b} on the reply right */
-		if (m.h.id == CALC_ADD && msg_body_len(&m) == 2 * sizeof(int32_t)) {
+		if (m.h.id == CALC_ADD &&
+		    msg_body_len(&m) == 2 * sizeof(int32_t)) {
 			int32_t q[2], sum;
 			struct msg r;
 
@@ -92,7 +93,8 @@ static int server(port_t port, int clients)
 			/* m.h.reply names the client's send-once right */
 			msg_init(&r, m.h.reply, CALC_SUM, &sum, sizeof sum);
 			if (msg_send(&r, 0, 0) < 0) {
-				printf("calc: reply failed (errno %d)\n", errno);
+				printf("calc: reply failed (errno %d)\n",
+				       errno);
 				return -1;
 			}
 			answered++;

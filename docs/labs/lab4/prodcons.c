@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define ITEM 20
+#define ITEM	 20
 #define ITEM_END 21
 
 static int producer(port_t port, int items)
@@ -67,8 +67,8 @@ static int consumer(port_t port, long *sum)
 			return expect;
 		memcpy(&item, m.body, sizeof item);
 		if (item != expect) {
-			printf("prodcons: got item %d, expected %d\n", (int)item,
-			       (int)expect);
+			printf("prodcons: got item %d, expected %d\n",
+			       (int)item, (int)expect);
 			return -1;
 		}
 		expect++;
