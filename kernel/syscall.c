@@ -303,6 +303,72 @@ static long sys_kcheck(struct trap_frame *tf)
 	return kernel_check();
 }
 
+/* ---- shared memory and mappings (kernel/mm/shm.c, kernel/mm/mmap.c) ---- */
+
+static long sys_shm_open(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_shm_unlink(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_ftruncate(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_mmap(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_munmap(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+/* ---- the bootstrap port (kernel/ipc/port.c) ----------------------------- */
+
+static long sys_task_set_bootstrap(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_task_get_bootstrap(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+/* ---- descriptors served by ports, and dup (kernel/file.c) --------------- */
+
+static long sys_fd_attach(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_dup(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
+static long sys_dup2(struct trap_frame *tf)
+{
+	(void)tf;
+	return -ENOSYS;
+}
+
 typedef long (*syscall_fn)(struct trap_frame *tf);
 
 /* The system call table: number -> handler (include/mica/syscall.h). */
@@ -347,6 +413,16 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [SYS_task_for_pid] = sys_task_for_pid,
     [SYS_msg_reply_receive] = sys_msg_reply_receive,
     [SYS_kcheck] = sys_kcheck,
+    [SYS_shm_open] = sys_shm_open,
+    [SYS_shm_unlink] = sys_shm_unlink,
+    [SYS_ftruncate] = sys_ftruncate,
+    [SYS_mmap] = sys_mmap,
+    [SYS_munmap] = sys_munmap,
+    [SYS_task_set_bootstrap] = sys_task_set_bootstrap,
+    [SYS_task_get_bootstrap] = sys_task_get_bootstrap,
+    [SYS_fd_attach] = sys_fd_attach,
+    [SYS_dup] = sys_dup,
+    [SYS_dup2] = sys_dup2,
 };
 
 void syscall_dispatch(struct trap_frame *tf)

@@ -31,6 +31,11 @@ USER_LIB_OBJS := $(patsubst user/%,$(BUILD)/user/%.o,\
 USER_NAMES := $(sort $(patsubst user/%.c,%,$(wildcard user/*.c)))
 USER_BINS := $(addprefix $(BUILD)/user/,$(USER_NAMES))
 
+# usertests also links every user/tests/*.c: the harness and the test
+# files that register themselves with UTEST() (user/tests/utest.h).
+USER_TEST_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,\
+	$(wildcard user/tests/*.c))
+
 # The top Makefile builds an initrd from USER_PROGS, with
 # tools/mkinitrd.py. Until that script exists, leave USER_PROGS empty so
 # that `make` still builds the kernel and the ISO; `make user` builds the
@@ -57,12 +62,19 @@ $(USER_LIBC): $(USER_LIB_OBJS)
 
 # crt0 first (it holds _start), then the program, then the library;
 # -lgcc supplies the 64-bit division that printf's %llu needs.
-$(USER_BINS): $(BUILD)/user/%: $(BUILD)/user/%.o $(USER_CRT0) $(USER_LIBC) \
-		user/user.ld
+$(filter-out %/usertests,$(USER_BINS)): $(BUILD)/user/%: $(BUILD)/user/%.o \
+		$(USER_CRT0) $(USER_LIBC) user/user.ld
 	@echo "  ULD     $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_LIBC) -lgcc
 
-.PHONY: user
-.SECONDARY: $(USER_BINS:=.o)
+$(BUILD)/user/usertests: $(BUILD)/user/usertests.o $(USER_TEST_OBJS) \
+		$(USER_CRT0) $(USER_LIBC) user/user.ld
+	@echo "  ULD     $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $(USER_CRT0) $< $(USER_TEST_OBJS) \
+		$(USER_LIBC) -lgcc
 
--include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_BINS:=.d)
+.PHONY: user
+.SECONDARY: $(USER_BINS:=.o) $(USER_TEST_OBJS)
+
+-include $(USER_CRT0:.o=.d) $(USER_LIB_OBJS:.o=.d) $(USER_BINS:=.d) \
+	$(USER_TEST_OBJS:.o=.d)

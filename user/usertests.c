@@ -10,6 +10,8 @@
  * powers off with usertests' exit status. Tests that create tasks check
  * that free frames, heap bytes and tasks come back to their baseline.
  */
+#include "tests/utest.h"
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,95 +21,6 @@
 #include <unistd.h>
 #include <mica/syscall.h>
 
-static const char *test_name;
-static int failures;
-
-#define EXPECT(cond)                                                           \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			fail(__LINE__, #cond);                                 \
-	} while (0)
-
-#define EXPECT_EQ(a, b)                                                        \
-	do {                                                                   \
-		long ut_a_ = (long)(a), ut_b_ = (long)(b);                     \
-		if (ut_a_ != ut_b_)                                            \
-			fail_eq(__LINE__, #a, ut_a_, ut_b_);                   \
-	} while (0)
-
-static void fail(int line, const char *what)
-{
-	printf("utest: %s: check failed at line %d: %s\n", test_name, line,
-	       what);
-	failures++;
-}
-
-static void fail_eq(int line, const char *what, long got, long want)
-{
-	printf("utest: %s: check failed at line %d: %s = %ld, expected %ld\n",
-	       test_name, line, what, got, want);
-	failures++;
-}
-
-/* ---- helpers --------------------------------------------------------- */
-
-static struct mica_memstat baseline;
-
-static void take_baseline(void)
-{
-	memstat(&baseline);
-}
-
-/* Frames, heap and tasks back where they were (after children are reaped). */
-static void expect_no_leak(int line)
-{
-	struct mica_memstat now;
-
-	memstat(&now);
-	if (now.free_frames != baseline.free_frames)
-		fail_eq(line, "free frames", now.free_frames,
-			baseline.free_frames);
-	if (now.heap_bytes != baseline.heap_bytes)
-		fail_eq(line, "heap bytes", now.heap_bytes,
-			baseline.heap_bytes);
-	if (now.tasks != baseline.tasks)
-		fail_eq(line, "tasks", now.tasks, baseline.tasks);
-}
-#define EXPECT_NO_LEAK() expect_no_leak(__LINE__)
-
-/* Run fn in a child and return the child's wait status. */
-static int in_child(void (*fn)(void))
-{
-	int status = -1;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		fn();
-		exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
-/* The state of pid in a ps snapshot, or -1 if it is not there. */
-static int task_state(pid_t pid, int *ppid)
-{
-	static struct mica_task_info info[64];
-	int n = ps_snapshot(info, 64);
-
-	for (int i = 0; i < n; i++) {
-		if (info[i].pid == pid) {
-			if (ppid)
-				*ppid = info[i].ppid;
-			return info[i].state;
-		}
-	}
-	return -1;
-}
-
-#define ST_WAITING    3
-#define ST_TERMINATED 4
 
 /* ---- fork, exec, wait -------------------------------------------------- */
 
@@ -577,175 +490,6 @@ static void test_textbook_fork_exec(void)
  *  - Receives that should succeed use MSG_TIMEOUT with IPC_WAIT, so that
  *    a lost message fails the test instead of hanging it.
  */
-#include <ipc.h>
-
-#define IPC_WAIT 5000  /* ms: far longer than any step should take */
-#define BAD_NAME 9999  /* a name no task holds */
-#define NO_PID	 30000 /* a pid no task has */
-
-static long raw_send(const struct msg *m, unsigned options, unsigned timeout)
-{
-	return sys_raw(SYS_msg_send, (long)m, options, timeout, 0, 0);
-}
-
-static long raw_recv(port_t name, struct msg *buf, unsigned size,
-		     unsigned options, unsigned timeout)
-{
-	return sys_raw(SYS_msg_receive, name, (long)buf, size, options,
-		       timeout);
-}
-
-static long raw_rpc(struct msg *m, struct msg *reply, unsigned size,
-		    unsigned options, unsigned timeout)
-{
-	return sys_raw(SYS_msg_rpc, (long)m, (long)reply, size, options,
-		       timeout);
-}
-
-/* Receive one message on name, waiting at most IPC_WAIT: the size. */
-static long recv_wait(port_t name, struct msg *buf)
-{
-	return raw_recv(name, buf, sizeof *buf, MSG_TIMEOUT, IPC_WAIT);
-}
-
-/* Send a message with id and one int in its body. */
-static long send_int(port_t dest, int id, int value, unsigned options)
-{
-	struct msg m;
-
-	msg_init(&m, dest, id, &value, sizeof value);
-	return raw_send(&m, options, 0);
-}
-
-/* The int at the start of a message's body. */
-static int body_int(const struct msg *m)
-{
-	int v;
-
-	memcpy(&v, m->body, sizeof v);
-	return v;
-}
-
-/* An rpc to a Kernel port: the int32 result of op, or -9999 if the reply
- * was not the one expected. */
-static int kernel_op(port_t kport, int op)
-{
-	struct msg m, r;
-	long n;
-
-	msg_init(&m, kport, op, NULL, 0);
-	n = raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT);
-	if (n != (long)(MSG_SIZE_MIN + sizeof(int32_t)) ||
-	    r.h.id != op + KERNEL_REPLY_OFFSET) {
-		printf("utest: %s: kernel op %d: rpc returned %ld, id %d\n",
-		       test_name, op, n, (int)r.h.id);
-		return -9999;
-	}
-	return body_int(&r);
-}
-
-/* KERNEL_TASK_INFO through kport into *info: 0, or -1 (with a reason
- * printed) if the rpc or its reply was wrong. */
-static int kernel_task_info(port_t kport, struct mica_task_info *info)
-{
-	struct msg m, r;
-	long n;
-
-	msg_init(&m, kport, KERNEL_TASK_INFO, NULL, 0);
-	n = raw_rpc(&m, &r, sizeof r, MSG_TIMEOUT, IPC_WAIT);
-	if (n != (long)(MSG_SIZE_MIN + sizeof *info) ||
-	    r.h.id != KERNEL_TASK_INFO + KERNEL_REPLY_OFFSET || r.h.sender) {
-		printf("utest: %s: TASK_INFO: rpc returned %ld, id %d, "
-		       "sender %d\n",
-		       test_name, n, (int)r.h.id, (int)r.h.sender);
-		return -1;
-	}
-	memcpy(info, r.body, sizeof *info);
-	return 0;
-}
-
-/*
- * The baseline for IPC tests. The first msg_rpc of a task creates its
- * private reply port, which then lives as long as the task: make it now,
- * so that it is part of the baseline rather than a "leak".
- */
-static void ipc_baseline(void)
-{
-	struct mica_task_info info;
-
-	kernel_task_info(PORT_KERNEL, &info);
-	take_baseline();
-}
-
-/* expect_no_leak, plus live ports and queued messages. */
-static void expect_ipc_no_leak(int line)
-{
-	struct mica_memstat now;
-
-	expect_no_leak(line);
-	memstat(&now);
-	if (now.ports != baseline.ports)
-		fail_eq(line, "ports", now.ports, baseline.ports);
-	if (now.messages != baseline.messages)
-		fail_eq(line, "messages", now.messages, baseline.messages);
-}
-#define EXPECT_IPC_NO_LEAK() expect_ipc_no_leak(__LINE__)
-
-/* Messages queued in the kernel now, relative to the baseline. */
-static long queued_now(void)
-{
-	struct mica_memstat now;
-
-	memstat(&now);
-	return (long)now.messages - (long)baseline.messages;
-}
-
-/* fork, with the child's failure count starting from zero. */
-static pid_t ipc_fork(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0)
-		failures = 0;
-	return pid;
-}
-
-/* The end of a child: its exit status tells whether its checks passed. */
-static void child_done(void)
-{
-	exit(failures ? 1 : 0);
-}
-
-static void expect_child_ok(pid_t pid, int line)
-{
-	int status = -1;
-
-	if (waitpid(pid, &status, 0) != pid)
-		fail(line, "waitpid(child)");
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_eq(line, "child's wait status", status, 0);
-}
-#define EXPECT_CHILD_OK(pid) expect_child_ok((pid), __LINE__)
-
-/* CPU ticks (user + kernel) pid has used, or -1 if it is not there. */
-static long task_ticks(pid_t pid)
-{
-	static struct mica_task_info info[64];
-	int n = ps_snapshot(info, 64);
-
-	for (int i = 0; i < n; i++)
-		if (info[i].pid == pid)
-			return (long)info[i].utime + info[i].stime;
-	return -1;
-}
-
-static void spin_forever(void)
-{
-	volatile unsigned n = 0;
-
-	for (;;)
-		n++;
-}
 
 /* A message with body, id, sender and dest; FIFO order; sizes. */
 static void test_ipc_send_receive_basic(void)
@@ -2418,10 +2162,7 @@ static void test_ipc_same_name_twice(void)
 
 /* ---- the table ------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct utest tests[] = {
     {"fork_returns_twice", test_fork_returns_twice},
     {"exec_runs_program", test_exec_runs_program},
     {"spawn_runs_program", test_spawn_runs_program},
@@ -2469,16 +2210,19 @@ static const struct {
 };
 #define NTESTS (sizeof tests / sizeof tests[0])
 
-static int run(unsigned i)
+/* The tests other files register with UTEST() (tests/utest.h). */
+extern const struct utest __start_utests[], __stop_utests[];
+
+static int run(const struct utest *t)
 {
 	char touch[16384];
 
 	/* Fault in the stack once, so later baselines do not see it grow. */
 	memset(touch, 0, sizeof touch);
-	test_name = tests[i].name;
+	test_name = t->name;
 	failures = 0;
 	printf("utest: %s: start\n", test_name);
-	tests[i].fn();
+	t->fn();
 	if (failures)
 		printf("utest: %s: FAIL (%d failed checks)\n", test_name,
 		       failures);
@@ -2487,23 +2231,36 @@ static int run(unsigned i)
 	return touch[0] + (failures != 0);
 }
 
+static bool wanted(const char *name, int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "all") == 0)
+		return true;
+	for (int a = 1; a < argc; a++)
+		if (strcmp(argv[a], name) == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
+	bool list = argc > 1 && strcmp(argv[1], "list") == 0;
 	int failed = 0;
 
-	if (argc > 1 && strcmp(argv[1], "list") == 0) {
-		for (unsigned i = 0; i < NTESTS; i++)
-			printf("utest-list: %s\n", tests[i].name);
-		printf("utest-list: end\n");
-		return 0;
-	}
 	for (unsigned i = 0; i < NTESTS; i++) {
-		int wanted = argc < 2 || strcmp(argv[1], "all") == 0;
+		const struct utest *t = &tests[i];
 
-		for (int a = 1; a < argc && !wanted; a++)
-			wanted = strcmp(argv[a], tests[i].name) == 0;
-		if (wanted)
-			failed += run(i);
+		if (list)
+			printf("utest-list: %s\n", t->name);
+		else if (wanted(t->name, argc, argv))
+			failed += run(t);
 	}
+	for (const struct utest *t = __start_utests; t < __stop_utests; t++) {
+		if (list)
+			printf("utest-list: %s\n", t->name);
+		else if (wanted(t->name, argc, argv))
+			failed += run(t);
+	}
+	if (list)
+		printf("utest-list: end\n");
 	return failed ? 1 : 0;
 }

@@ -36,6 +36,7 @@
 #define ENAMETOOLONG 36	    /* name too long */
 #define ENOSYS	     38	    /* no such system call */
 #define ENOTEMPTY    39	    /* not empty */
+#define EREMOTE	     66	    /* served by a port: ask its server (pipes) */
 #define EMSGSIZE     90	    /* message too long (or buffer too small) */
 #define ENOBUFS	     105    /* no buffer space (a queue cap reached) */
 #define ETIMEDOUT    110    /* timed out */

@@ -22,7 +22,9 @@ typedef int port_t; /* a name in the caller's port name space */
 #define PORT_KERNEL	1 /* send right to my Kernel port: operations on me */
 #define PORT_NOTIFY	2 /* receive right: notifications for me arrive here */
 #define PORT_SELF	3 /* receive right: my well-known port, reached by pid */
-#define PORT_FIRST_FREE 4
+#define PORT_BOOTSTRAP	4 /* send right to the name server, if there is one
+			   * (PORT_NULL-like dead name until init sets it) */
+#define PORT_FIRST_FREE 5
 
 /* What a name holds (port_type returns a mask of these). */
 #define RIGHT_RECEIVE	0x01
@@ -93,6 +95,10 @@ struct msg {
 #define MSG_FROM_PID                                                           \
 	0x08 /* receive: only take a message whose sender is
 			   * the pid in h.sender of the buffer */
+
+#define MSG_TO_FD                                                              \
+	0x10 /* send, rpc: h.dest is a file descriptor that holds a
+			   * send right (a pipe end, SYS_fd_attach) */
 
 #define MSG_WILL_NOTIFY 1 /* msg_send: cached; a notification will follow */
 

@@ -10,6 +10,8 @@
 #ifndef MICA_SYSCALL_H
 #define MICA_SYSCALL_H
 
+#include <stdint.h>
+
 #define SYS_exit	0  /* (int status) never returns */
 #define SYS_fork	1  /* () -> child pid in the parent, 0 in the child */
 #define SYS_exec	2  /* (const char *path, char *const argv[]) */
@@ -57,7 +59,24 @@
 				  * struct msg *buf, size, options): a
 				  * server's reply and its next receive */
 #define SYS_kcheck  39 /* () -> problems the kernel's invariant check found */
-#define NR_SYSCALLS 40
+
+/* Shared memory (docs/shm.md): POSIX's shape, objects kept by the kernel. */
+#define SYS_shm_open   40 /* (const char *name, int oflag, int mode) -> fd */
+#define SYS_shm_unlink 41 /* (const char *name) */
+#define SYS_ftruncate  42 /* (int fd, unsigned size): a shm object's size */
+#define SYS_mmap       43 /* (struct mica_mmap *) -> the mapped address */
+#define SYS_munmap     44 /* (void *addr, unsigned len); also OOL memory */
+
+/* The bootstrap (name server) port, inherited by every new task. */
+#define SYS_task_set_bootstrap 45 /* (port_t send right) mine, and my
+				   * children's from now on */
+#define SYS_task_get_bootstrap 46 /* () -> a name for a send right to it */
+
+/* Descriptors served by a port (pipes): the kernel holds the send right. */
+#define SYS_fd_attach 47 /* (port_t send right) -> fd; the right moves in */
+#define SYS_dup	      48 /* (int fd) -> the lowest free fd, same file */
+#define SYS_dup2      49 /* (int fd, int newfd) -> newfd, closed first */
+#define NR_SYSCALLS   50
 
 #define MICA_NAME_MAX	32   /* file names in the initrd */
 #define MICA_ARG_MAX	32   /* exec: at most this many arguments */
@@ -107,6 +126,35 @@ struct mica_memstat {
 #define SIGSTKFLT 16 /* user stack overflow (hit the guard gap) */
 #define SIGXCPU	  24 /* CPU-time limit exceeded */
 
-#define O_RDONLY 0
+/* open and shm_open flags (the low two bits: the access mode). */
+#define O_RDONLY  0
+#define O_WRONLY  1
+#define O_RDWR	  2
+#define O_ACCMODE 3
+#define O_CREAT	  0100
+#define O_EXCL	  0200
+#define O_TRUNC	  01000
+
+/* mmap: protection, and how the mapping is shared. */
+#define PROT_NONE     0
+#define PROT_READ     1
+#define PROT_WRITE    2
+#define PROT_EXEC     4
+#define MAP_SHARED    0x01 /* writes go to the object, seen by all */
+#define MAP_PRIVATE   0x02 /* writes are copy-on-write, private */
+#define MAP_FIXED     0x10 /* exactly at addr */
+#define MAP_ANONYMOUS 0x20 /* zeroed memory, no object (fd ignored) */
+#define MAP_FAILED    ((void *)-1)
+
+/* SYS_mmap's arguments: six of them, more than the registers hold. */
+struct mica_mmap {
+	uint32_t addr; /* a hint (or the place, with MAP_FIXED), or 0 */
+	uint32_t len;
+	int32_t prot, flags;
+	int32_t fd;
+	uint32_t offset; /* page-aligned */
+};
+
+#define SHM_NAME_MAX 32 /* bytes of a shm object's name, with its NUL */
 
 #endif
