@@ -148,6 +148,24 @@ static void walk_wait_queue(struct wait_queue *wq, unsigned limit)
 
 /* ---- one task ---------------------------------------------------------- */
 
+/* The kernel's send right in t->bootstrap, and PORT_BOOTSTRAP: empty, or
+ * a send right to that same port (kernel/ipc/port.c). */
+static void check_bootstrap(struct task_struct *t)
+{
+	struct ipc_space *s = t->ipc;
+	struct ipc_entry *e = ipc_lookup(s, PORT_BOOTSTRAP);
+
+	if (t->bootstrap &&
+	    (t->bootstrap->refs == 0 || t->bootstrap->srights == 0))
+		problem("pid %d: its bootstrap port #%u counts no reference "
+			"or send right",
+			t->pid, t->bootstrap->id);
+	if (e && (e->bits != RIGHT_SEND || e->object != t->bootstrap))
+		problem("pid %d: name %d (rights %#x) is not a send right to "
+			"its bootstrap port",
+			t->pid, PORT_BOOTSTRAP, e->bits);
+}
+
 static void check_ipc(struct task_struct *t)
 {
 	struct ipc_space *s = t->ipc;
@@ -193,6 +211,7 @@ static void check_ipc(struct task_struct *t)
 	    (t->kport->refs == 0 || t->kport->kobject != t))
 		problem("pid %d: its Kernel port does not point back to it",
 			t->pid);
+	check_bootstrap(t);
 }
 
 /* Check t's children list; returns how many children it has. */

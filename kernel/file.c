@@ -10,6 +10,9 @@
 #include "lib/printk.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include "mm/shm.h"
+#include "ipc/ipc.h"
+#include "x86/io.h"
 #include "x86/mmu.h"
 #include <mica/errno.h>
 
@@ -39,7 +42,7 @@ void files_init(void)
 	       m->end - m->start);
 }
 
-static struct file *file_new(enum file_type type)
+struct file *file_new(enum file_type type)
 {
 	struct file *f = kzalloc(sizeof *f);
 
@@ -50,10 +53,30 @@ static struct file *file_new(enum file_type type)
 	return f;
 }
 
+/*
+ * The last descriptor of a port-served file is gone: its send right goes
+ * (which may fire the server's no-senders notification: for a pipe end,
+ * "no more writers" or "no more readers"), then the kernel's reference.
+ * IPC state changes only with interrupts off.
+ */
+static void port_file_release(struct port *p)
+{
+	uint32_t flags = irq_save();
+
+	port_release_right(p, RIGHT_SEND);
+	port_unref(p);
+	irq_restore(flags);
+}
+
 static void file_put(struct file *f)
 {
-	if (--f->refs == 0)
-		kfree(f);
+	if (--f->refs > 0)
+		return;
+	if (f->type == FILE_SHM)
+		shm_put(f->shm);
+	if (f->type == FILE_PORT)
+		port_file_release(f->port);
+	kfree(f);
 }
 
 struct files_struct *files_new_console(void)
@@ -95,11 +118,25 @@ void files_release(struct files_struct *f)
 	kfree(f);
 }
 
-static struct file *fd_file(int fd)
+struct file *fd_file(int fd)
 {
 	if (fd < 0 || fd >= NR_OPEN || !current->files)
 		return NULL;
 	return current->files->fd[fd];
+}
+
+long fd_install(struct file *f)
+{
+	int fd;
+
+	if (!current->files)
+		return -EBADF;
+	for (fd = 0; fd < NR_OPEN && current->files->fd[fd]; fd++)
+		;
+	if (fd == NR_OPEN)
+		return -EMFILE;
+	current->files->fd[fd] = f;
+	return fd;
 }
 
 long file_open(const char *name)
@@ -148,8 +185,12 @@ long file_read(int fd, void *ubuf, uint32_t n)
 
 	if (!f)
 		return -EBADF;
+	if (f->type == FILE_SHM)
+		return -EINVAL; /* shared memory is mapped, not read */
 	if (!user_range_ok(ubuf, n))
 		return -EFAULT;
+	if (f->type == FILE_PORT)
+		return -EREMOTE; /* the kernel never talks to servers: libc does */
 	if (n > sizeof kbuf)
 		n = sizeof kbuf; /* a short read is allowed */
 	if (n == 0)
@@ -175,6 +216,8 @@ long file_write(int fd, const void *ubuf, uint32_t n)
 
 	if (!f)
 		return -EBADF;
+	if (f->type == FILE_PORT)
+		return user_range_ok(ubuf, n) ? -EREMOTE : -EFAULT;
 	if (f->type != FILE_CONSOLE)
 		return -EBADF; /* the initrd is read-only */
 	if (!user_range_ok(ubuf, n))
@@ -203,4 +246,116 @@ long file_close(int fd)
 	current->files->fd[fd] = NULL;
 	file_put(f);
 	return 0;
+}
+
+/* ---- descriptors served by ports, and dup -------------------------------- */
+
+/*
+ * Move one send right out of the caller's name `name` (as MSG_MOVE_SEND
+ * would): 0 with *out referenced for the caller, or -errno with nothing
+ * changed. The right itself moves, so the port's count of send rights
+ * (srights) stays the same.
+ */
+static long take_send_right(port_t name, struct port **out)
+{
+	struct ipc_entry *e = ipc_lookup(current->ipc, name);
+	struct port *p;
+
+	if (!e)
+		return -EINVAL;
+	if (!(e->bits & RIGHT_SEND))
+		return -EBADRIGHT; /* a receive or send-once right, or a set */
+	p = e->object;
+	if (p->dead)
+		return -EDEADNAME;
+	port_ref(p); /* the file's reference */
+	if (--e->urefs == 0)
+		e->bits &= ~RIGHT_SEND;
+	if (!e->bits) { /* the name is empty now */
+		e->object = NULL;
+		port_unref(p);
+	}
+	*out = p;
+	return 0;
+}
+
+/* Is there a free descriptor? (fd_install takes the lowest one.) */
+static bool fd_table_full(void)
+{
+	for (int fd = 0; current->files && fd < NR_OPEN; fd++)
+		if (!current->files->fd[fd])
+			return false;
+	return true;
+}
+
+/*
+ * SYS_fd_attach: a new descriptor (the lowest free) for the port behind
+ * one of the caller's send rights. Everything that can fail is checked
+ * before the right moves, so a failed call leaves the name as it was.
+ */
+long file_attach(port_t name)
+{
+	uint32_t flags = irq_save();
+	struct file *f = file_new(FILE_PORT);
+	long fd = f ? 0 : -ENOMEM;
+
+	if (!fd && fd_table_full())
+		fd = -EMFILE;
+	if (!fd && !current->ipc)
+		fd = -EPERM;
+	if (!fd)
+		fd = take_send_right(name, &f->port);
+	if (!fd)
+		fd = fd_install(f); /* cannot fail: a slot was free */
+	else if (f)
+		kfree(f); /* never held a right: a plain free */
+	irq_restore(flags);
+	return fd;
+}
+
+/*
+ * MSG_TO_FD: the port a descriptor is served by. Called with interrupts
+ * off (from msg.c's resolve_dest); the file's own reference keeps the
+ * port alive while the caller uses it.
+ */
+long file_port(int fd, struct port **out)
+{
+	struct file *f = fd_file(fd);
+
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_PORT)
+		return -EINVAL; /* a real descriptor, but no server behind it */
+	*out = f->port;
+	return 0;
+}
+
+long file_dup(int fd)
+{
+	struct file *f = fd_file(fd);
+	long newfd;
+
+	if (!f)
+		return -EBADF;
+	newfd = fd_install(f);
+	if (newfd >= 0)
+		f->refs++;
+	return newfd;
+}
+
+/* POSIX dup2: newfd is closed first (if open); dup2(fd, fd) is fd. */
+long file_dup2(int fd, int newfd)
+{
+	struct file *f = fd_file(fd), *old;
+
+	if (!f || newfd < 0 || newfd >= NR_OPEN)
+		return -EBADF;
+	if (newfd == fd)
+		return newfd;
+	old = current->files->fd[newfd];
+	f->refs++;
+	current->files->fd[newfd] = f;
+	if (old)
+		file_put(old);
+	return newfd;
 }

@@ -20,6 +20,8 @@
 #include "wait.h"
 #include "lib/string.h"
 #include "mm/memory.h"
+#include "mm/mmap.h"
+#include "mm/shm.h"
 #include "mm/vm.h"
 #include "ipc/ipc.h"
 #include "x86/devices.h"
@@ -199,6 +201,7 @@ static long sys_memstat(struct trap_frame *tf)
 	st.tasks = nr_tasks();
 	st.ports = ipc_nr_ports;
 	st.messages = ipc_nr_messages;
+	st.shm_objects = shm_nr_objects;
 	return copy_to_user((void *)ARG1(tf), &st, sizeof st);
 }
 
@@ -307,66 +310,60 @@ static long sys_kcheck(struct trap_frame *tf)
 
 static long sys_shm_open(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_shm_open_k((const char *)ARG1(tf), (int)ARG2(tf), (int)ARG3(tf));
 }
 
 static long sys_shm_unlink(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_shm_unlink_k((const char *)ARG1(tf));
 }
 
 static long sys_ftruncate(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_ftruncate_k((int)ARG1(tf), ARG2(tf));
 }
 
 static long sys_mmap(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_mmap_k((const struct mica_mmap *)ARG1(tf));
 }
 
 static long sys_munmap(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_munmap_k(ARG1(tf), ARG2(tf));
 }
 
 /* ---- the bootstrap port (kernel/ipc/port.c) ----------------------------- */
 
 static long sys_task_set_bootstrap(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return sys_task_set_bootstrap_k((port_t)ARG1(tf));
 }
 
 static long sys_task_get_bootstrap(struct trap_frame *tf)
 {
 	(void)tf;
-	return -ENOSYS;
+	return sys_task_get_bootstrap_k();
 }
 
 /* ---- descriptors served by ports, and dup (kernel/file.c) --------------- */
 
+/* A send right in the caller's name space becomes a descriptor (a pipe
+ * end): the kernel holds the right; read and write on it say -EREMOTE,
+ * and libc talks to the server with MSG_TO_FD (docs/pipes.md). */
 static long sys_fd_attach(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return file_attach((port_t)ARG1(tf));
 }
 
 static long sys_dup(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return file_dup((int)ARG1(tf));
 }
 
 static long sys_dup2(struct trap_frame *tf)
 {
-	(void)tf;
-	return -ENOSYS;
+	return file_dup2((int)ARG1(tf), (int)ARG2(tf));
 }
 
 typedef long (*syscall_fn)(struct trap_frame *tf);

@@ -83,6 +83,8 @@ struct task_struct {
 	struct files_struct *files; /* open files (kernel/file.c) */
 	struct ipc_space *ipc;	    /* its port name space (kernel/ipc) */
 	struct port *kport;	    /* its Kernel port: operations on it */
+	struct port *bootstrap;	    /* its bootstrap port (a send right), or
+				     * NULL: inherited by its children */
 	bool suspended;		    /* stopped through its Kernel port */
 
 	/* ---- family ------------------------------------------------------ */

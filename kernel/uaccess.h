@@ -24,6 +24,10 @@ static inline int user_range_ok(const void *uptr, size_t n)
 int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
 
+/* May the byte at uaddr be written? 0 or -EFAULT; the byte is unchanged
+ * (but a copy-on-write page gets its copy, as a store would). */
+int probe_user_write(void *uaddr);
+
 /* Copy a NUL-terminated string of at most max-1 bytes; returns its length,
  * -EFAULT, or -ENAMETOOLONG if no NUL came within max bytes. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);

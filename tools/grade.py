@@ -22,7 +22,8 @@ What each lab's checks are is listed in LABS below and in the handouts.
 Lab 4's programs (docs/labs/lab4/*.c) are not in user/: they are built
 here with the user programs' flags (passed by make as --user-cflags and
 --user-ldflags) into BUILD/grade/, and packed with the usual programs into
-BUILD/grade/initrd.img, which the lab's boots use.
+BUILD/grade/initrd.img, which the lab's boots use. Its shared-memory part
+is user/prodcons-shm.c, an ordinary program of the usual initrd.
 
 `--handout DIR` copies the tree (the files git knows, committed or not,
 minus ignored ones) to DIR, replacing each reference solution
@@ -410,7 +411,8 @@ class Grader:
     # ---- lab 4: IPC -----------------------------------------------------------
     def lab4_utests(self):
         return self.utests(["ipc_send_receive_basic", "ipc_rendezvous",
-                            "ipc_full_queue_choices", "ipc_direct_by_pid"])
+                            "ipc_full_queue_choices", "ipc_direct_by_pid",
+                            "shm_visible_across_fork"])
 
     def lab4_pingpong_trace(self):
         status, text, an = self.boot("lab4-pingpong", "run=pingpong,20")
@@ -479,6 +481,56 @@ class Grader:
         return True, "41 messages; the producer waited %d times on a full " \
             "buffer" % blocks
 
+    def lab4_prodcons_shm(self):
+        """user/prodcons-shm.c's blocking mode (block_while and
+        wake_if_waiting): every item in order, and in the trace both sides
+        sleep (WAITING) and wake each other with messages, instead of
+        yielding or spinning."""
+        items = 900
+        status, text, an = self.boot("lab4-prodcons-shm",
+                                     "run=prodcons-shm,%d" % items,
+                                     timeout=30)
+        checksum = sum(i * 2654435761 for i in range(items)) % 2 ** 32
+        m = re.search(r"^prodcons-shm: %d items in order, checksum 0x%08x "
+                      r"\(block: producer waited (\d+) times, consumer "
+                      r"(\d+)\)$" % (items, checksum), text, re.M)
+        if not m:
+            return False, "no `prodcons-shm: %d items in order, checksum " \
+                "0x%08x (block: ...)` line (status %s; a hang is a lost " \
+                "wakeup)\n%s" % (items, checksum, status,
+                                 runtests.tail(text))
+        if an is None:
+            return False, "no trace"
+        cons, kids = self.children_of(an, "prodcons-shm")
+        if len(kids) != 1:
+            return False, "expected one producer, found %s" % kids
+        prod = kids[0]
+        sides = {"producer": prod, "consumer": cons}
+        for side, pid in sides.items():
+            c = an.tasks[pid].counts
+            if c.get("yield", 0):
+                return False, "the %s yielded %d times: it must sleep " \
+                    "(block_while still the stub?)" % (side, c["yield"])
+            if not c.get("block", 0):
+                return False, "the %s never slept (WAITING): busy-" \
+                    "waiting?" % side
+        for side, pid in sides.items():
+            other = prod if pid == cons else cons
+            woke = sum(1 for x in an.msgs if x.sender == other and
+                       x.pid == pid)
+            blocks = an.tasks[pid].counts["block"]
+            if woke < 1:
+                return False, "nobody woke the %s with a message " \
+                    "(wake_if_waiting?)" % side
+            if woke > blocks + 2:
+                return False, "the %s got %d wakeups for %d sleeps: wake " \
+                    "it only when its flag says it sleeps" % (side, woke,
+                                                              blocks)
+        return True, "%d items in order; the producer slept %d times, the " \
+            "consumer %d, each woken by a message" % (
+                items, an.tasks[prod].counts["block"],
+                an.tasks[cons].counts["block"])
+
 
 LABS = {
     1: ("boot and watch a process switch", [
@@ -509,11 +561,13 @@ LABS = {
         ("an orphan adopted by init in the tree picture", 20,
          "lab3_orphan_trace"),
     ]),
-    4: ("IPC with ports and messages", [
-        ("ports and messages (usertests)", 20, "lab4_utests"),
-        ("pingpong's messages in the trace", 20, "lab4_pingpong_trace"),
-        ("calc: client-server with msg_rpc", 30, "lab4_calc"),
-        ("prodcons: a bounded buffer of messages", 30, "lab4_prodcons"),
+    4: ("IPC: ports and messages, shared memory", [
+        ("ports, messages, shared memory (usertests)", 10, "lab4_utests"),
+        ("pingpong's messages in the trace", 15, "lab4_pingpong_trace"),
+        ("calc: client-server with msg_rpc", 25, "lab4_calc"),
+        ("prodcons: a bounded buffer of messages", 25, "lab4_prodcons"),
+        ("prodcons-shm: a bounded buffer in shared memory that blocks", 25,
+         "lab4_prodcons_shm"),
     ]),
 }
 

@@ -250,7 +250,9 @@ class Runner:
             ("forkexec", r"Child Complete\nmica\$ $"),
             ("ps", r"PID\s+PPID\s+STATE.*\n(.*\n)*\s*1\s+0\s+\S+.*init"
                    r"(.*\n)*mica\$ $"),
-            ("pstree", r"init\(1\)\n\s+sh\(\d+\)\n\s+pstree\(\d+\)"),
+            # init's servers (nameserver, pipeserv) come before sh.
+            ("pstree", r"init\(1\)\n\s+nameserver\(\d+\)\n(\s+\S+\(\d+\)\n)*"
+                       r"\s+sh\(\d+\)\n\s+pstree\(\d+\)"),
             ("spin 50 &", r"\[\d+\]\nmica\$ "),
             ("false", r"sh: false: exit status 1\n(.*\n)*mica\$ "),
             ("nosuch", r"sh: nosuch: not found\n(.*\n)*mica\$ "),
@@ -258,6 +260,16 @@ class Runner:
             ("pingpong 100", r"pingpong: 100 round trips(.*\n)*mica\$ "),
             ("ipcdemo", r"NOTIFY_MSG_ACCEPTED(.*\n)*mica\$ "),
             ("kill -m 1", r"kill: 1: not allowed\n(.*\n)*mica\$ "),
+            # The textbook's POSIX shared-memory pair (docs/shm.md): the
+            # consumer prints what the producer left, with no newline.
+            ("shm-producer", r"shm-producer\nmica\$ $"),
+            ("shm-consumer", r"shm-consumer\nHelloWorld!mica\$ $"),
+            # A server found through the name server (docs/nameserver.md).
+            ("echo-server &", r"echo-server: serving \"echo\""),
+            ("echo-client 3 hi", r"echo-client: answer 3: hi\n"
+                                 r"echo-client: 3 round trips, every answer "
+                                 r"matched\n(.*\n)*mica\$ "),
+            ("nslist", r"\necho\n(.*\n)*nslist: \d+ names?\n"),
         ]
         try:
             if not q.wait_for(r"mica\$ $", self.timeout):
@@ -276,6 +288,46 @@ class Runner:
                 if not ok:
                     return Result(name, False, "after `%s`, expected /%s/\n%s"
                                   % (cmd, expect, tail(q.text())))
+            return Result(name, True)
+        finally:
+            q.close()
+
+    def boot_shell_pipes(self):
+        """Pipes from the shell (docs/pipes.md): three-stage pipelines, the
+        textbook's ordinary pipe (parent to child) and its named pipe
+        between two unrelated programs."""
+        name = "boot/shell_pipes"
+        q = self.boot_kernel("boot-pipes", "")
+        fifo = (r'(?s)(?=.*fifo-reader: read "Greetings 1 from pid \d+"\n)'
+                r'(?=.*fifo-reader: read "Greetings 3 from pid \d+"\n)'
+                r'(?=.*fifo-reader: end of file after 3 lines\n)'
+                r'(?=.*fifo-writer: wrote 3 messages\n)')
+        steps = [
+            ("echo a b c | cat | cat", r"\na b c\nmica\$ $"),
+            ("ls | cat | cat", r"\nmotd\s+111\n(.*\n)*unix-pipe\s+\d+\n"
+                               r"(.*\n)*mica\$ $"),
+            ("ls|cat|cat|cat|cat", r"\nmotd\s+111\n(.*\n)*mica\$ $"),
+            # The parent does not wait: the child's line, which has no
+            # newline (as in the book), may come after the prompt.
+            ("unix-pipe", r"read Greetings"),
+            ("fifo-reader &", r"\[\d+\]\n"),
+            ("fifo-writer", fifo),
+            ("echo still here | cat", r"\nstill here\n(.*\n)*mica\$ $"),
+        ]
+        try:
+            if not q.wait_for(r"mica\$ $", self.timeout):
+                return Result(name, False, "no shell prompt\n" +
+                              tail(q.text()))
+            for cmd, expect in steps:
+                start = len(q.text())
+                q.type(cmd + "\r")
+                deadline = time.monotonic() + 15
+                while not re.search(expect, q.text()[start:]):
+                    if time.monotonic() > deadline:
+                        return Result(name, False,
+                                      "after `%s`, expected /%s/\n%s"
+                                      % (cmd, expect, tail(q.text())))
+                    time.sleep(0.05)
             return Result(name, True)
         finally:
             q.close()
@@ -653,7 +705,8 @@ gdb.write("GDB-SCRIPT-DONE\n")
                           "UBSAN=1" % kernel)
         utests = ["bad_pointers_efault", "faults_kill_only_the_task",
                   "fork_exit_wait_1000", "ipc_bad_input",
-                  "ipc_cleanup_on_exit", "ipc_stress_4x2"]
+                  "ipc_cleanup_on_exit", "ipc_stress_4x2",
+                  "ns_bootstrap_set_get", "ns_rpc_server_dies"]
         boots = [("selftest", "test=meta_ubsan_selftest",
                   r"ktest: meta_ubsan_selftest: PASS"),
                  ("ktests", "test=all", r"ktest: done: \d+ passed, 0 failed"),
@@ -763,6 +816,7 @@ def main():
     for n in r.utest_names():
         jobs.append(("utest/%s" % n, lambda n=n: [r.run_utest(n)]))
     for fn in (r.boot_iso_banner_and_echo, r.boot_shell_session,
+               r.boot_shell_pipes,
                r.boot_cmdline_options, r.boot_bench_quick,
                r.boot_gdb_session, r.boot_ubsan_kernel, r.host_fuzz, r.boot_trace_picture,
                r.runner_reports_panic, r.runner_reports_hang):

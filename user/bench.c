@@ -1,5 +1,5 @@
 /*
- * bench [quick] [row...] - micro-benchmarks of mica's kernel paths.
+ * bench [quick] [-n N] [row...] - micro-benchmarks of mica's kernel paths.
  *
  * Each row runs one operation many times between two readings of the time
  * stamp counter, subtracts the cost of an empty loop with the same number
@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,12 +45,14 @@
 #define ID_REQ	 0x6202 /* a request; the reply has id ID_REQ + 1 */
 #define ID_STOP	 0x6204 /* the last request: reply, then exit */
 #define RPC_BODY 16	/* bytes of request and reply body */
+#define OOL_MAGIC 0x00C0FFEEu /* first and last word of an ool region */
 
 /* struct mica_task_info.state values (enum task_state in the kernel). */
 #define ST_READY   1
 #define ST_WAITING 3
 
 static int quick;	   /* `bench quick`: tiny counts, check every op */
+static unsigned iters;	   /* `bench -n N`: N turns for every row */
 static pid_t self;	   /* our pid, from getpid() at start */
 static char why[128];	   /* why the current row failed */
 static uint64_t tsc_start; /* the first TSC reading of main() */
@@ -434,6 +437,17 @@ static void __attribute__((noreturn)) rpc_server(pid_t parent)
 		    m.h.sender != parent ||
 		    m.h.reply_disposition != MSG_MOVE_SEND_ONCE)
 			bad = 1;
+		/* Out-of-line memory (the ool rows): look at it, give it
+		 * back, as a server that had used it would. */
+		for (unsigned i = 0; i < m.h.nool; i++) {
+			const uint32_t *p = (const uint32_t *)m.h.ool[i].addr;
+
+			if (p[0] != OOL_MAGIC ||
+			    p[m.h.ool[i].size / 4 - 1] != OOL_MAGIC)
+				bad = 1;
+			if (munmap((void *)p, m.h.ool[i].size) < 0)
+				bad = 1;
+		}
 		memcpy(w, m.body, sizeof w);
 		for (unsigned i = 0; i < RPC_BODY / 4; i++)
 			w[i]++;
@@ -484,9 +498,25 @@ static void rpc_fill(struct msg *req, uint32_t i)
 	memcpy(req->body, w, sizeof w);
 }
 
-/* n round trips to a fresh server, with `sleepers` tasks asleep. */
-static int rpc_rows(unsigned n, unsigned sleepers, uint64_t *out)
+/* A buffer for the ool rows: page-aligned, its first and last words
+ * OOL_MAGIC (checked by the server), never written while timed. */
+static uint32_t *ool_buffer(unsigned size)
 {
+	uint32_t *p = mmap(0, size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	p[0] = p[size / 4 - 1] = OOL_MAGIC;
+	return p;
+}
+
+/* n round trips to a fresh server, with `sleepers` tasks asleep; with
+ * ool_size, each request carries that much out-of-line memory. */
+static int rpc_rows(unsigned n, unsigned sleepers, unsigned ool_size,
+		    uint64_t *out)
+{
+	uint32_t *ool = NULL;
 	static struct msg req, rep;
 	struct crowd c = {NULL, 0};
 	uint64_t t0, t1;
@@ -516,6 +546,13 @@ static int rpc_rows(unsigned n, unsigned sleepers, uint64_t *out)
 	srv = rep.h.rights[0].name;
 
 	msg_init(&req, srv, ID_REQ, NULL, RPC_BODY);
+	if (ool_size) {
+		ool = ool_buffer(ool_size);
+		if (!ool)
+			err = fail("mmap failed (errno %d)", errno);
+		req.h.nool = 1;
+		req.h.ool[0] = (struct msg_ool){(uint32_t)ool, ool_size, 0};
+	}
 	for (unsigned i = 0; i < WARMUP + (quick ? n : 0) && !err; i++) {
 		rpc_fill(&req, i);
 		size = msg_rpc(&req, &rep, sizeof rep, 0, 0);
@@ -533,6 +570,7 @@ static int rpc_rows(unsigned n, unsigned sleepers, uint64_t *out)
 	}
 	/* Stop the server; it exits 0 if every request it saw was right. */
 	req.h.id = ID_STOP;
+	req.h.nool = 0;
 	size = msg_rpc(&req, &rep, sizeof rep, 0, 0);
 	if (!err && size != (int)(MSG_SIZE_MIN + RPC_BODY))
 		err = fail("the stop request failed (errno %d)", errno);
@@ -541,6 +579,8 @@ static int rpc_rows(unsigned n, unsigned sleepers, uint64_t *out)
 			err = fail("server ended with status 0x%x", st);
 	}
 	port_deallocate(srv);
+	if (ool)
+		munmap(ool, ool_size);
 out:
 	if (c.n && crowd_end(&c) < 0)
 		err = -1;
@@ -549,12 +589,25 @@ out:
 
 static int row_rpc_roundtrip(unsigned n, uint64_t *out)
 {
-	return rpc_rows(n, 0, out);
+	return rpc_rows(n, 0, 0, out);
 }
 
 static int row_rpc_roundtrip_sleep1000(unsigned n, uint64_t *out)
 {
-	return rpc_rows(n, 1000, out);
+	return rpc_rows(n, 1000, 0, out);
+}
+
+/* An rpc whose request carries 4 KiB / 1 MiB out of line, copy-on-write:
+ * the cost must grow with the pages touched in page tables, not with
+ * the bytes (no byte is copied). */
+static int row_ool_4k(unsigned n, uint64_t *out)
+{
+	return rpc_rows(n, 0, 4096, out);
+}
+
+static int row_ool_1m(unsigned n, uint64_t *out)
+{
+	return rpc_rows(n, 0, 1u << 20, out);
 }
 
 /* send_receive: a message to our own port, and back out of it. */
@@ -725,6 +778,46 @@ static int row_fork_exec_exit_wait(unsigned n, uint64_t *out)
 }
 
 /*
+ * shm_item: one item through the shared-memory bounded buffer of
+ * prodcons-shm (user/prodcons-shm.c) in its blocking mode: the producer
+ * and the consumer are two tasks, the items go through shared memory, and
+ * a side that must wait sleeps until the other wakes it with a message.
+ * Timed: spawn `prodcons-shm -q n` and wait for it; the same with 0 items
+ * is timed first and subtracted, so that the set-up (spawn, shm_open,
+ * ftruncate, mmap, fork, exits) is not counted. prodcons-shm exits 0
+ * only if every item arrived once and in order.
+ */
+static int shm_run(unsigned items, uint64_t *cost)
+{
+	char count[16], *argv[] = {"prodcons-shm", "-q", count, NULL};
+	uint64_t t0;
+	int st = -1;
+	pid_t c;
+
+	snprintf(count, sizeof count, "%u", items);
+	sync_tick();
+	t0 = rdtsc();
+	c = spawn(argv[0], argv);
+	if (c < 0 || waitpid(c, &st, 0) != c)
+		return fail("spawn prodcons-shm failed (errno %d)", errno);
+	*cost = rdtsc() - t0;
+	if (st != 0)
+		return fail("prodcons-shm %u: status 0x%x", items, st);
+	return 0;
+}
+
+static int row_shm_item(unsigned n, uint64_t *out)
+{
+	uint64_t setup, all;
+
+	if (shm_run(0, &setup) < 0 || shm_run(0, &setup) < 0 ||
+	    shm_run(n, &all) < 0)
+		return -1; /* the first run of 0 only warms up */
+	*out = all > setup ? (all - setup + n / 2) / n : 0;
+	return 0;
+}
+
+/*
  * task_bytes: what one (forked, sleeping) task costs the kernel, from
  * memstat before and after forking 100 of them. The kernel heap takes its
  * pages from the frame allocator, so free_frames alone counts everything
@@ -794,12 +887,12 @@ static const struct row rows[] = {
     {"yield_switch", row_yield_switch, 20000, 3},
     {"rpc_roundtrip", row_rpc_roundtrip, 20000, 3},
     {"send_receive", row_send_receive, 20000, 3},
-    {"ool_4k", NULL, 0, 0},
-    {"ool_1m", NULL, 0, 0},
+    {"ool_4k", row_ool_4k, 5000, 3},
+    {"ool_1m", row_ool_1m, 500, 3},
     {"fork_exit_wait", row_fork_exit_wait, 200, 3},
     {"spawn_exit_wait", row_spawn_exit_wait, 200, 3},
     {"fork_exec_exit_wait", row_fork_exec_exit_wait, 200, 3},
-    {"shm_item", NULL, 0, 0},
+    {"shm_item", row_shm_item, 20000, 30},
     {"yield_switch_sleep1000", row_yield_switch_sleep1000, 20000, 3},
     {"yield_switch_sleep4000", row_yield_switch_sleep4000, 20000, 3},
     {"yield_switch_ready1000", row_yield_switch_ready1000, 20000, 3},
@@ -812,7 +905,7 @@ static const struct row rows[] = {
 
 static void run_row(const struct row *r)
 {
-	unsigned n = quick ? r->quick_iters : r->iters;
+	unsigned n = iters ? iters : quick ? r->quick_iters : r->iters;
 	uint64_t v = 0;
 	int err;
 
@@ -850,6 +943,10 @@ int main(int argc, char **argv)
 	if (argc > first && strcmp(argv[first], "quick") == 0) {
 		quick = 1;
 		first++;
+	}
+	if (argc > first + 1 && strcmp(argv[first], "-n") == 0) {
+		iters = atoi(argv[first + 1]); /* for tools/profile.py */
+		first += 2;
 	}
 	for (int i = first; i < argc; i++) {
 		unsigned k;

@@ -114,6 +114,30 @@ static const char *const progs[] = {"true", "false", "echo", "hello"};
 static const char *const files[] = {
     "motd", "true", "nosuch", "", "/motd", "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o"};
 
+/* A new descriptor (>= 3) a call made: keep it to use and close later,
+ * or close it now if we keep enough already. */
+static void keep_fd(long r)
+{
+	if (r < 3)
+		return;
+	for (int i = 0; i < nfds; i++)
+		if (fds[i] == r)
+			return;
+	if (nfds < MAX_FDS)
+		fds[nfds++] = r;
+	else
+		sys_raw(SYS_close, r, 0, 0, 0, 0);
+}
+
+/* A descriptor to copy from or onto: never the console (0, 1, 2). A
+ * copy of it at fd 3 and up would make a later read wait for a key, and
+ * a pipe's descriptor over 1 would make our children's printf wait for
+ * a server that is not one. */
+static int not_console(int fd)
+{
+	return fd >= 0 && fd <= 2 ? 3 + (int)below(13) : fd;
+}
+
 static void add_kid(pid_t pid)
 {
 	if (pid > 0 && nkids < MAX_KIDS)
@@ -633,6 +657,23 @@ static void fuzz_one(void)
 		call(SYS_close, fd, 0, 0, 0, 0);
 		break;
 	}
+	case SYS_dup:
+		keep_fd(call(SYS_dup,
+			     not_console(nfds && one_in(2) ? fds[below(nfds)]
+							   : (int)any_int()),
+			     0, 0, 0, 0));
+		break;
+	case SYS_dup2:
+		keep_fd(call(SYS_dup2,
+			     not_console(nfds && one_in(2) ? fds[below(nfds)]
+							   : (int)any_int()),
+			     not_console(one_in(2) ? 3 + (int)below(14)
+						   : (int)any_int()),
+			     0, 0, 0));
+		break;
+	case SYS_fd_attach: /* read and write on it only say -EREMOTE */
+		keep_fd(call(SYS_fd_attach, any_name(), 0, 0, 0, 0));
+		break;
 	case SYS_readdir:
 		call(SYS_readdir, one_in(2) ? below(30) : any_int(),
 		     any_ptr(sbuf, sizeof sbuf), 0, 0, 0);

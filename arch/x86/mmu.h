@@ -33,6 +33,9 @@
 #define PTE_PS	0x080 /* 4 MiB page (directory entries only) */
 #define PTE_G	0x100 /* global: kept in the TLB across CR3 loads */
 #define PTE_COW 0x200 /* mica's own (AVL bit): copy-on-write page */
+#define PTE_SHARED                                                             \
+	0x400 /* mica's own (AVL bit): a MAP_SHARED page, which fork
+		     * leaves shared (and writable) instead of copy-on-write */
 
 #define CR0_PE	0x00000001 /* protected mode */
 #define CR0_WP	0x00010000 /* ring 0 honours read-only pages */

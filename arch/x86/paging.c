@@ -16,6 +16,8 @@
 #include "x86/io.h"
 #include "lib/string.h"
 #include "mm/kstack.h"
+#include "mm/vm.h"
+#include "sched.h"
 #include "panic.h"
 
 pde_t kernel_pgdir[1024] __attribute__((aligned(PAGE_SIZE)));
@@ -97,9 +99,31 @@ bool kernel_addr_mapped(uintptr_t va)
 	return (pde & PTE_P) && (*kvmap_pte(va) & PTE_P);
 }
 
+/* arch/x86/usercopy.S: the instructions that may fault on user memory. */
+extern const char copy_user_start[], copy_user_end[], copy_user_fixup[];
+
+/*
+ * A fault inside __copy_user: make the user page present if a user access
+ * could (then the copy resumes), else send the copy to its fixup, which
+ * returns -EFAULT. Returns false if the fault was not one of these.
+ */
+static bool user_copy_fault(struct trap_frame *tf, uint32_t addr)
+{
+	if (tf->eip < (uintptr_t)copy_user_start ||
+	    tf->eip >= (uintptr_t)copy_user_end)
+		return false;
+	if (addr >= USER_TOP || !current->mm ||
+	    mm_fault_in(current->mm, addr, tf->error & PFE_W) != VM_OK)
+		tf->eip = (uintptr_t)copy_user_fixup;
+	return true;
+}
+
 void page_fault(struct trap_frame *tf)
 {
 	uint32_t addr = read_cr2();
+
+	if (user_copy_fault(tf, addr))
+		return;
 
 	if (kstack_is_guard(addr))
 		panic_trap(tf,

@@ -139,9 +139,12 @@ void trap_dispatch(struct trap_frame *tf)
 	 * The way back to the interrupted code is the moment to preempt it:
 	 * the tick may have ended its quantum, or a wakeup may have readied
 	 * a more important task. And a task that was killed dies here,
-	 * before it runs another user instruction.
+	 * before it runs another user instruction. Only code that could
+	 * have been interrupted is preempted: a page fault inside a system
+	 * call (a copy from user memory, interrupts off) must return to it.
 	 */
-	sched_preempt_point();
+	if (trap_from_user(tf) || (tf->eflags & EFLAGS_IF))
+		sched_preempt_point();
 	if (trap_from_user(tf))
 		return_to_user();
 }

@@ -13,7 +13,9 @@
 #define ESRCH	     3	    /* no such task */
 #define EINTR	     4	    /* interrupted */
 #define EIO	     5	    /* input/output error */
+#define ENXIO	     6	    /* no such address in the object */
 #define E2BIG	     7	    /* argument list too long */
+#define ENODEV	     19	    /* the file cannot be mapped */
 #define ENOEXEC	     8	    /* not an executable */
 #define EBADF	     9	    /* bad file descriptor */
 #define ECHILD	     10	    /* no child to wait for */
@@ -29,6 +31,7 @@
 #define EINVAL	     22	    /* invalid argument */
 #define ENFILE	     23	    /* too many open files in the system */
 #define EMFILE	     24	    /* too many open files */
+#define EFBIG	     27	    /* too big (a shared-memory object) */
 #define ENOSPC	     28	    /* no space left */
 #define ESPIPE	     29	    /* illegal seek */
 #define EPIPE	     32	    /* broken pipe: no reader */

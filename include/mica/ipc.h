@@ -13,6 +13,7 @@
 #ifndef MICA_IPC_H
 #define MICA_IPC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int port_t; /* a name in the caller's port name space */
@@ -22,9 +23,10 @@ typedef int port_t; /* a name in the caller's port name space */
 #define PORT_KERNEL	1 /* send right to my Kernel port: operations on me */
 #define PORT_NOTIFY	2 /* receive right: notifications for me arrive here */
 #define PORT_SELF	3 /* receive right: my well-known port, reached by pid */
-#define PORT_BOOTSTRAP	4 /* send right to the name server, if there is one
-			   * (PORT_NULL-like dead name until init sets it) */
+#define PORT_BOOTSTRAP	4 /* send right to my bootstrap port (the name server) */
 #define PORT_FIRST_FREE 5
+/* PORT_BOOTSTRAP is empty until init sets it, and a dead name if the name
+ * server died: see task_set_bootstrap and task_get_bootstrap. */
 
 /* What a name holds (port_type returns a mask of these). */
 #define RIGHT_RECEIVE	0x01
@@ -54,6 +56,25 @@ struct msg_right {
 	uint32_t disposition;
 };
 
+/*
+ * Out-of-line memory: whole pages that travel with a message without
+ * being copied byte by byte. The receiver gets them mapped copy-on-write
+ * at an address of the kernel's choosing (in its mmap area), written back
+ * into its copy of the descriptor; it gives them back with munmap.
+ */
+#define MSG_OOL_MAX	 4	     /* regions one message may carry */
+#define MSG_OOL_SIZE_MAX (16u << 20) /* bytes in one region */
+#define MSG_OOL_MOVE                                                           \
+	0x1 /* flags: take the pages away from me (only memory
+			* I got from mmap or a message), rather than
+			* leaving me a copy-on-write view of them */
+
+struct msg_ool {
+	uint32_t addr;	/* page-aligned; receive: where it is mapped now */
+	uint32_t size;	/* a multiple of the page size, > 0 */
+	uint32_t flags; /* MSG_OOL_MOVE, or 0; receive: 0 */
+};
+
 struct msg_header {
 	uint32_t size; /* header + body bytes (sizeof(struct msg_header)..) */
 	port_t dest;   /* send: where to (a send or send-once right, or a pid
@@ -61,13 +82,19 @@ struct msg_header {
 	port_t reply;  /* send: a right for the answer, or PORT_NULL;
 			 * receive: the name of that right here */
 	uint32_t reply_disposition; /* usually MSG_MAKE_SEND_ONCE */
-	int32_t id;	/* what the message means: the two sides agree */
-	int32_t sender; /* receive: the sender's pid, stamped by the kernel
-			 * (0: the kernel); ignored on send. With MSG_FROM_PID:
-			 * the pid to receive from. */
-	uint32_t nrights;
+	int32_t id;	  /* what the message means: the two sides agree */
+	int32_t sender;	  /* receive: the sender's pid, stamped by the kernel
+			   * (0: the kernel); ignored on send. With
+			   * MSG_FROM_PID: the pid to receive from. */
+	uint32_t nrights; /* rights[] entries in use */
+	uint32_t nool;	  /* ool[] entries in use */
 	struct msg_right rights[MSG_RIGHTS_MAX];
+	struct msg_ool ool[MSG_OOL_MAX];
 };
+
+/* The header's first part, always copied; rights[] and ool[] follow only
+ * when a message uses them. */
+#define MSG_HEADER_FIXED ((uint32_t)offsetof(struct msg_header, rights))
 
 /* The largest message: a header and a full body. */
 struct msg {
@@ -106,6 +133,7 @@ struct msg {
 #define PORT_QLIMIT_DEFAULT 5	 /* as in Mach */
 #define PORT_QLIMIT_MAX	    1024 /* "unbounded", within the per-task cap */
 #define IPC_TASK_QUEUED_MAX (256 * 1024) /* bytes one task may have queued */
+#define IPC_TASK_OOL_MAX    (64u << 20)	 /* ... and out-of-line bytes */
 
 /* Notifications (message ids on the Notify port; body: a port_t name). */
 #define NOTIFY_DEAD_NAME    0x48 /* a port you asked about lost its receiver */
@@ -113,6 +141,11 @@ struct msg {
 #define NOTIFY_NO_SENDERS   0x4A /* no send rights remain for your port */
 #define NOTIFY_MSG_ACCEPTED                                                    \
 	0x4B /* your cached message (MSG_NOTIFY) is queued */
+/* Sent to the port a send-once right names (not to a Notify port) when
+ * that right is destroyed unused: its holder died or deallocated it, or
+ * the message carrying it was thrown away. Body: PORT_NULL. msg_rpc turns
+ * it into -EDEADNAME. */
+#define NOTIFY_SEND_ONCE 0x4C
 
 /* Operations on a task's Kernel port (message ids). The reply (to the
  * message's reply right) has id = request id + 100 and a body of one

@@ -108,6 +108,7 @@ struct mica_memstat {
 	unsigned kstacks;
 	unsigned ports;	   /* live ports */
 	unsigned messages; /* messages queued (or cached) in the kernel */
+	unsigned shm_objects; /* shared-memory objects alive (docs/shm.md) */
 };
 
 /* wait status, as POSIX encodes it: exit code, or the fault that killed. */

@@ -56,6 +56,9 @@ struct ipc_entry {
 	uint16_t urefs; /* send rights held (counted, as Mach does) */
 };
 
+/* The largest body the fast path carries (a bigger one is queued). */
+#define IPC_FAST_BODY 256
+
 /* What a task blocked in msg_receive is waiting for (the fast path). */
 struct ipc_rcv {
 	struct port *port; /* blocked on this port directly (not a set) */
@@ -64,8 +67,13 @@ struct ipc_rcv {
 	port_t name; /* the port's name in its space */
 	bool filter; /* MSG_FROM_PID, with pid */
 	int32_t pid;
-	bool done;   /* a sender delivered straight into ubuf */
+	bool done;   /* a sender delivered a message here (the fast path) */
 	long result; /* ... and this is what msg_receive returns */
+	/* The delivered message, staged in the kernel: the sender cannot
+	 * reach our buffer (it is in our address space, not the one
+	 * loaded), so we copy it out ourselves when we run again. */
+	struct msg_header hdr;
+	uint8_t body[IPC_FAST_BODY];
 };
 
 struct ipc_space {
@@ -73,6 +81,7 @@ struct ipc_space {
 	unsigned size;
 	port_t reply_name;     /* the private reply port of msg_rpc */
 	unsigned queued_bytes; /* this task's messages waiting in queues */
+	unsigned queued_ool;   /* ... and the out-of-line pages they carry */
 	unsigned refs;	       /* the task, and messages it has queued */
 	struct ipc_rcv rcv;    /* while blocked in msg_receive */
 };
@@ -99,6 +108,12 @@ struct kmsg {
 	struct port *notify;	   /* MSG_NOTIFY: the sender's Notify port */
 	port_t notify_name;	   /* ... and its name for the destination */
 	uint32_t sent_tick;	   /* for the trace's message arrows */
+	uint32_t nool;		   /* out-of-line regions carried */
+	struct kmsg_ool {
+		uint32_t size;
+		unsigned npages;
+		uint32_t *pages; /* a frame reference each (phys_addr_t) */
+	} ool[MSG_OOL_MAX];
 	uint32_t body_len;
 	uint8_t body[];
 };
@@ -110,7 +125,11 @@ struct port *port_create(void);
 void port_ref(struct port *p);
 void port_unref(struct port *p);
 void port_destroy(struct port *p); /* its receive right is gone */
-void port_release_right(struct port *p, uint16_t bits); /* drop a right */
+/* A right a message carries goes: dropped unused (a send-once right then
+ * sends NOTIFY_SEND_ONCE to its port), or used up by the message sent on
+ * it (a Kernel port's answer). */
+void port_release_right(struct port *p, uint16_t bits);
+void port_use_right(struct port *p, uint16_t bits);
 
 struct ipc_entry *ipc_lookup(struct ipc_space *s, port_t name);
 port_t ipc_insert(struct ipc_space *s, struct port *p, uint16_t bits);
@@ -131,6 +150,8 @@ long sys_port_set_add_k(port_t set, port_t name);
 long sys_port_set_remove_k(port_t set, port_t name);
 long sys_port_request_k(port_t name, int kind);
 long sys_task_for_pid_k(int pid);
+long sys_task_set_bootstrap_k(port_t name);
+long sys_task_get_bootstrap_k(void);
 
 /* ---- msg.c ------------------------------------------------------------ */
 long ipc_msg_send(const struct msg *umsg, uint32_t options, uint32_t timeout);

@@ -78,7 +78,12 @@ long kobject_handle(struct port *p, struct kmsg *m)
 
 		kernel_send(reply, id, &result, sizeof result);
 	}
-	kmsg_free(m); /* uses up the reply right */
+	if (reply) { /* the answer used the reply right up */
+		port_use_right(reply, m->reply_bits);
+		port_unref(reply);
+		m->reply = NULL;
+	}
+	kmsg_free(m);
 	return 0;
 }
 

@@ -8,6 +8,8 @@
  * the sender's rights exactly as they were.
  */
 #include "ipc/ipc.h"
+#include "file.h"
+#include "ipc/msg_check.h"
 #include "pid.h"
 #include "sched.h"
 #include "task.h"
@@ -16,7 +18,9 @@
 #include "uaccess.h"
 #include "panic.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/mmap.h"
 #include "mm/vm.h"
 #include "x86/io.h"
 #include <mica/errno.h>
@@ -35,10 +39,23 @@ struct kmsg *kmsg_alloc(uint32_t body_len)
 	return m;
 }
 
+_Static_assert(MSG_USER_TOP == USER_TOP, "msg_check.h's idea of user space");
+
+/* Out-of-line bytes m carries (counted against its sender's cap). */
+static uint32_t ool_bytes(const struct kmsg *m)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < m->nool; i++)
+		n += m->ool[i].size;
+	return n;
+}
+
 static void uncharge(struct kmsg *m)
 {
 	if (m->charged) {
 		m->charged->queued_bytes -= m->size;
+		m->charged->queued_ool -= ool_bytes(m);
 		ipc_space_put(m->charged);
 		m->charged = NULL;
 	}
@@ -53,14 +70,28 @@ static void drop_carried(struct port **p, uint16_t bits)
 	}
 }
 
+/* Give back the frame references of the regions not yet delivered. */
+static void ool_release(struct kmsg *m)
+{
+	for (uint32_t i = 0; i < m->nool; i++) {
+		struct kmsg_ool *o = &m->ool[i];
+
+		for (unsigned p = 0; o->pages && p < o->npages; p++)
+			frame_free(o->pages[p]);
+		kfree(o->pages);
+		o->pages = NULL;
+	}
+}
+
 void kmsg_free(struct kmsg *m)
 {
+	uncharge(m); /* first: it counts the regions */
+	ool_release(m);
 	drop_carried(&m->reply, m->reply_bits);
 	for (uint32_t i = 0; i < m->nrights; i++)
 		drop_carried(&m->rights[i], m->right_bits[i]);
 	if (m->notify)
 		port_unref(m->notify);
-	uncharge(m);
 	ipc_nr_messages--;
 	kfree(m);
 }
@@ -163,6 +194,19 @@ static long resolve_dest(struct send *s, uint32_t options)
 {
 	struct ipc_entry *e;
 
+	if ((options & MSG_TO_PID) && (options & MSG_TO_FD))
+		return -EINVAL; /* one way of naming the destination */
+	if (options & MSG_TO_FD) {
+		/* h.dest is a descriptor; its file holds the send right on
+		 * the task's behalf (a pipe end): -EBADF, or -EINVAL for a
+		 * descriptor no port serves. */
+		long err = file_port(s->h.dest, &s->dest);
+
+		if (err)
+			return err;
+		s->once = false;
+		return s->dest->dead ? -EDEADNAME : 0;
+	}
 	if (options & MSG_TO_PID) {
 		struct task_struct *t = pid_lookup(s->h.dest);
 
@@ -309,6 +353,74 @@ static long wait_for_room(struct send *s, uint32_t options, uint32_t deadline,
 	return 0;
 }
 
+/*
+ * The header from the sender: its fixed part, then the rights and regions
+ * only if it has any (most messages have none: less to copy). Checked
+ * before anything in it is believed.
+ */
+static long header_in(struct msg_header *h, const struct msg *umsg)
+{
+	if (copy_from_user(h, umsg, MSG_HEADER_FIXED) < 0)
+		return -EFAULT;
+	if (h->nrights > MSG_RIGHTS_MAX || h->nool > MSG_OOL_MAX)
+		return -EINVAL;
+	if ((h->nrights || h->nool) &&
+	    copy_from_user((uint8_t *)h + MSG_HEADER_FIXED,
+			   (const uint8_t *)umsg + MSG_HEADER_FIXED,
+			   sizeof *h - MSG_HEADER_FIXED) < 0)
+		return -EFAULT;
+	return msg_header_check(h);
+}
+
+/*
+ * Take the out-of-line regions from the sender's address space into m:
+ * all of them, or (an error) none, so everything that can fail comes
+ * first. A moved region must be memory the sender got from mmap or a
+ * message; it leaves the sender's map.
+ */
+static long take_ool(struct send *s, struct kmsg *m)
+{
+	uint32_t total = 0;
+	long copies = 0;
+
+	for (uint32_t i = 0; i < s->h.nool; i++) {
+		const struct msg_ool *o = &s->h.ool[i];
+		struct kmsg_ool *k = &m->ool[i];
+		long n;
+
+		if ((o->flags & MSG_OOL_MOVE) &&
+		    (o->addr < USER_MMAP_BASE ||
+		     o->addr + o->size > USER_MMAP_TOP))
+			return -EINVAL;
+		total += o->size;
+		k->size = o->size;
+		k->npages = 0; /* no references in pages[] yet */
+		m->nool = i + 1; /* kmsg_free frees the arrays on failure */
+		k->pages = kmalloc(o->size / PAGE_SIZE * sizeof *k->pages);
+		if (!k->pages)
+			return -ENOMEM;
+		n = mm_ool_check(current->mm, o->addr, o->size / PAGE_SIZE);
+		if (n < 0)
+			return n;
+		copies += n;
+	}
+	if (current->ipc->queued_ool + total > IPC_TASK_OOL_MAX &&
+	    !s->dest->kernel)
+		return -ENOBUFS;
+	if (copies + MM_RESERVE_FRAMES > (long)frame_free_count())
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->h.nool; i++) {
+		const struct msg_ool *o = &s->h.ool[i];
+
+		m->ool[i].npages = o->size / PAGE_SIZE;
+		mm_ool_take(current->mm, o->addr, m->ool[i].npages,
+			    o->flags & MSG_OOL_MOVE, m->ool[i].pages);
+		if (o->flags & MSG_OOL_MOVE)
+			mm_munmap(current->mm, o->addr, o->size);
+	}
+	return 0;
+}
+
 /* Build the kernel message: body from the user, rights from the sender. */
 static long build_kmsg(struct send *s, const struct msg *umsg,
 		       struct kmsg **out)
@@ -363,6 +475,12 @@ static long cache_for_notify(struct send *s, struct kmsg *m)
 	return MSG_WILL_NOTIFY;
 }
 
+/* The bytes of a received header worth writing: ool[] only if used. */
+static uint32_t header_out_len(const struct msg_header *h)
+{
+	return h->nool ? sizeof *h : offsetof(struct msg_header, ool);
+}
+
 /* ---- the fast path ------------------------------------------------------ */
 
 static uint32_t disposition_of(uint16_t bits)
@@ -375,9 +493,11 @@ static uint32_t disposition_of(uint16_t bits)
 /*
  * The fast path's conditions, all checked here: a receiver is already
  * blocked in msg_receive on this very port (not through a port set), the
- * queue is empty (so FIFO order holds), its buffer is big enough, and its
- * MSG_FROM_PID filter (if any) accepts us. Then the message needs no
- * kernel copy and no queue: it goes straight into the receiver's buffer.
+ * queue is empty (so FIFO order holds), its buffer is big enough, the
+ * body is small (IPC_FAST_BODY), the message carries no out-of-line
+ * memory, and the receiver's MSG_FROM_PID filter (if any) accepts us.
+ * Then the message needs no kernel message and no queue: it goes
+ * straight into the receiver's staging area (struct ipc_rcv).
  */
 static struct task_struct *fast_receiver(const struct send *s)
 {
@@ -393,6 +513,7 @@ static struct task_struct *fast_receiver(const struct send *s)
 		return NULL;
 	rcv = &r->ipc->rcv;
 	if (rcv->port != p || s->h.size > rcv->size ||
+	    s->h.size > MSG_SIZE_MIN + IPC_FAST_BODY ||
 	    (rcv->filter && rcv->pid != current->pid))
 		return NULL;
 	return r;
@@ -416,42 +537,38 @@ static port_t move_right(struct ipc_space *to, port_t name, uint32_t disp,
 }
 
 /*
- * Deliver straight into receiver r's buffer: the body is copied once,
- * from the sender's pages to the receiver's; the rights move from one
- * name space to the other. Returns 0 (r is then unlinked from its wait
- * queue, WAITING, with its result set), 1 if r's buffer turned out bad
- * (take the slow path), or -errno.
+ * Deliver to receiver r: the body is copied from the sender's memory
+ * (the address space loaded now, so a direct copy) into r's staging
+ * area, the header is built there, and the rights move from one name
+ * space to the other; r copies both out to its buffer when it runs
+ * (receive_loop), in its own address space. Returns 0 (r is then
+ * unlinked from its wait queue, WAITING, with its result set) or -errno.
  */
 static long fast_deliver(struct send *s, const struct msg *umsg,
 			 struct task_struct *r)
 {
 	struct ipc_rcv *rcv = &r->ipc->rcv;
-	struct msg_header h;
-	long err = mm_copy_between(
-	    r->mm, (uintptr_t)USER_FIELD(rcv->ubuf, struct msg, body),
-	    current->mm, (uintptr_t)USER_FIELD(umsg, struct msg, body),
-	    s->h.size - MSG_SIZE_MIN);
+	struct msg_header *h = &rcv->hdr;
 
-	if (err)
-		return err == -EIO ? 1 : err;
-	memset(&h, 0, sizeof h);
-	h.size = s->h.size;
-	h.dest = rcv->name;
-	h.id = s->h.id;
-	h.sender = current->pid;
+	if (copy_from_user(rcv->body, USER_FIELD(umsg, struct msg, body),
+			   s->h.size - MSG_SIZE_MIN) < 0)
+		return -EFAULT;
+	memset(h, 0, offsetof(struct msg_header, ool));
+	h->size = s->h.size;
+	h->dest = rcv->name;
+	h->id = s->h.id;
+	h->sender = current->pid;
 	if (s->reply != PORT_NULL)
-		h.reply = move_right(r->ipc, s->reply, s->reply_disp,
-				     &h.reply_disposition);
-	h.nrights = s->h.nrights;
-	for (uint32_t i = 0; i < h.nrights; i++)
-		h.rights[i].name = move_right(r->ipc, s->h.rights[i].name,
-					      s->h.rights[i].disposition,
-					      &h.rights[i].disposition);
+		h->reply = move_right(r->ipc, s->reply, s->reply_disp,
+				      &h->reply_disposition);
+	h->nrights = s->h.nrights;
+	for (uint32_t i = 0; i < h->nrights; i++)
+		h->rights[i].name = move_right(r->ipc, s->h.rights[i].name,
+					       s->h.rights[i].disposition,
+					       &h->rights[i].disposition);
 	if (s->once)
 		ipc_entry_drop(current->ipc, s->h.dest);
-	rcv->result = mm_copy_out(r->mm, (uintptr_t)rcv->ubuf, &h, sizeof h)
-			  ? -EFAULT
-			  : (long)h.size;
+	rcv->result = h->size;
 	rcv->done = true;
 	trace_record_msg(r->pid, current->pid, jiffies);
 	unlink_sleeper(r, 0);
@@ -470,16 +587,14 @@ static long do_send(const struct msg *umsg, uint32_t options, uint32_t timeout,
 
 	if (!current->ipc)
 		return -EPERM;
-	if (copy_from_user(&s.h, umsg, sizeof s.h) < 0)
-		return -EFAULT;
-	if (s.h.size < MSG_SIZE_MIN || s.h.size > MSG_SIZE_MAX)
-		return -EINVAL;
+	if ((err = header_in(&s.h, umsg)) != 0)
+		return err;
 	s.reply = reply_override ? reply_override : s.h.reply;
 	s.reply_disp =
 	    reply_override ? MSG_MAKE_SEND_ONCE : s.h.reply_disposition;
 	if ((err = resolve_dest(&s, options)) || (err = check_rights(&s)))
 		return err;
-	r = fast_receiver(&s);
+	r = s.h.nool ? NULL : fast_receiver(&s);
 	if (r && (err = fast_deliver(&s, umsg, r)) <= 0) {
 		if (err == 0 && handoff)
 			*handoff = r; /* the caller switches to it directly */
@@ -514,6 +629,9 @@ static long do_send(const struct msg *umsg, uint32_t options, uint32_t timeout,
 		if (err)
 			goto out;
 	}
+	/* The last step that can fail: after it, the memory has moved. */
+	if (s.h.nool && (err = take_ool(&s, m)) != 0)
+		goto out;
 	commit_rights(&s, m);
 	if (s.dest->kernel) {
 		err = kobject_handle(s.dest, m);
@@ -523,6 +641,7 @@ static long do_send(const struct msg *umsg, uint32_t options, uint32_t timeout,
 	m->charged = current->ipc;
 	current->ipc->refs++;
 	current->ipc->queued_bytes += m->size;
+	current->ipc->queued_ool += ool_bytes(m);
 	port_enqueue(s.dest, m);
 	m = NULL;
 out:
@@ -617,6 +736,36 @@ static void make_room(struct port *p)
 	}
 }
 
+/*
+ * Map m's out-of-line regions into the receiver and describe them in h:
+ * all, or none (-ENOMEM, and m keeps its pages). Once mapped, the pages'
+ * references belong to the receiver's page tables.
+ */
+static long map_ool(struct kmsg *m, struct msg_header *h)
+{
+	for (uint32_t i = 0; i < m->nool; i++) {
+		struct kmsg_ool *k = &m->ool[i];
+		long addr = mm_ool_map(current->mm, k->pages, k->npages);
+
+		if (addr < 0) {
+			while (i-- > 0) { /* give the pages back to m */
+				for (unsigned p = 0; p < m->ool[i].npages; p++)
+					frame_ref(m->ool[i].pages[p]);
+				mm_munmap(current->mm, h->ool[i].addr,
+					  h->ool[i].size);
+			}
+			return addr;
+		}
+		h->ool[i] = (struct msg_ool){(uint32_t)addr, k->size, 0};
+	}
+	for (uint32_t i = 0; i < m->nool; i++) {
+		kfree(m->ool[i].pages);
+		m->ool[i].pages = NULL;
+	}
+	h->nool = m->nool;
+	return 0;
+}
+
 /* Hand message m (queued on port from) to the receiver's buffer. */
 static long deliver(struct port *from, struct kmsg *m, struct msg *ubuf,
 		    port_t dest)
@@ -631,6 +780,12 @@ static long deliver(struct port *from, struct kmsg *m, struct msg *ubuf,
 	h.size = m->size;
 	if (copy_to_user(ubuf, &h, sizeof h) < 0)
 		return -EFAULT;
+	if (m->nool) {
+		long err = map_ool(m, &h);
+
+		if (err)
+			return err; /* the message stays queued */
+	}
 	list_del(&m->link);
 	from->qlen--;
 	uncharge(m);
@@ -648,7 +803,7 @@ static long deliver(struct port *from, struct kmsg *m, struct msg *ubuf,
 	m->nrights = 0;
 	kmsg_free(m);
 	make_room(from);
-	copy_to_user(ubuf, &h, sizeof h); /* checked writable above */
+	copy_to_user(ubuf, &h, header_out_len(&h)); /* writable: see above */
 	return size;
 }
 
@@ -667,6 +822,44 @@ static long receive_source(port_t name, struct port **p, struct port_set **set)
 	else
 		return -EBADRIGHT;
 	return 0;
+}
+
+/*
+ * Before blocking on port p: say what we wait for, so that a sender can
+ * deliver to us directly. Only if the part of our buffer such a message
+ * can fill is writable (probed here, where our memory is the one loaded):
+ * a fast delivery must not be lost for a bad buffer.
+ */
+static void rcv_prepare(struct ipc_rcv *rcv, struct port *p, struct msg *ubuf,
+			uint32_t size, port_t name, bool filter, int32_t pid)
+{
+	uint32_t window = size < MSG_SIZE_MIN + IPC_FAST_BODY
+			      ? size
+			      : MSG_SIZE_MIN + IPC_FAST_BODY;
+
+	/* The window spans at most two pages: its ends are enough. */
+	rcv->port = NULL;
+	if (window < MSG_SIZE_MIN || probe_user_write(ubuf) < 0 ||
+	    probe_user_write((uint8_t *)ubuf + window - 1) < 0)
+		return; /* no fast path: the slow one reports the bad buffer */
+	rcv->port = p;
+	rcv->ubuf = ubuf;
+	rcv->size = size;
+	rcv->name = name;
+	rcv->filter = filter;
+	rcv->pid = pid;
+	rcv->done = false;
+}
+
+/* After a fast delivery: the staged message into our buffer. */
+static long rcv_copy_out(struct ipc_rcv *rcv, struct msg *ubuf)
+{
+	rcv->done = false;
+	if (copy_to_user(USER_FIELD(ubuf, struct msg, body), rcv->body,
+			 rcv->hdr.size - MSG_SIZE_MIN) < 0 ||
+	    copy_to_user(ubuf, &rcv->hdr, header_out_len(&rcv->hdr)) < 0)
+		return -EFAULT; /* cannot happen: rcv_prepare probed it */
+	return rcv->result;
 }
 
 static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
@@ -704,19 +897,16 @@ static long receive_loop(port_t name, struct msg *ubuf, uint32_t size,
 			p->nwaiting++; /* a rendezvous sender may come now */
 			wake_up_one(&p->senders, 0);
 			/* Say what we wait for, so a sender can deliver
-			 * straight into our buffer (the fast path). */
-			*rcv = (struct ipc_rcv){p,	ubuf, size,  name,
-						filter, pid,  false, 0};
+			 * straight to us (the fast path). */
+			rcv_prepare(rcv, p, ubuf, size, name, filter, pid);
 		}
 		err = sleep_on_handoff(wq, deadline - jiffies, timed, *handoff);
 		*handoff = NULL;
 		if (p)
 			p->nwaiting--;
 		rcv->port = NULL;
-		if (rcv->done) { /* a sender already delivered it */
-			rcv->done = false;
-			return rcv->result;
-		}
+		if (rcv->done) /* a sender already delivered it */
+			return rcv_copy_out(rcv, ubuf);
 		if (err == -EINTR)
 			return err;
 		/* Our set may be gone, or our right moved: look it up again. */
@@ -788,22 +978,37 @@ static void drain(port_t name)
 }
 
 /*
- * Is the reply buffer writable? Probe its first word (read it, write it
- * back): a request must not be sent whose answer can only be lost. (The
+ * Is the reply buffer writable? Probe its first byte: a request must not
+ * be sent whose answer can only be lost. (The
  * rest is checked on delivery; a reply that still cannot be delivered is
  * dropped by the next call's drain.)
  */
 static long reply_buffer_ok(struct msg *ubuf, uint32_t size)
 {
-	uint32_t word;
-
 	if (size < MSG_SIZE_MIN)
 		return -EINVAL;
-	if (!user_range_ok(ubuf, size) ||
-	    copy_from_user(&word, ubuf, sizeof word) < 0 ||
-	    copy_to_user(ubuf, &word, sizeof word) < 0)
+	if (!user_range_ok(ubuf, size) || probe_user_write(ubuf) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * Is the message just received into ubuf the kernel's send-once
+ * notification (sender 0, NOTIFY_SEND_ONCE, body PORT_NULL)? Then the
+ * server destroyed our reply right unused (it died, or dropped the
+ * request): no answer will ever come.
+ */
+static bool no_answer_coming(const struct msg *ubuf)
+{
+	struct msg_header h;
+	port_t name;
+
+	if (copy_from_user(&h, ubuf, sizeof h) < 0 || h.sender != 0 ||
+	    h.id != NOTIFY_SEND_ONCE || h.size != MSG_SIZE_MIN + sizeof name)
+		return false;
+	return copy_from_user(&name, USER_FIELD(ubuf, struct msg, body),
+			      sizeof name) == 0 &&
+	       name == PORT_NULL;
 }
 
 /* Send a request with a send-once right for the answer, and wait for it. */
@@ -838,6 +1043,8 @@ long ipc_msg_rpc(struct msg *umsg, struct msg *ubuf, uint32_t size,
 	if (err >= 0)
 		err = do_receive(reply, ubuf, size, options & ~MSG_FROM_PID,
 				 timeout, server);
+	if (err >= 0 && no_answer_coming(ubuf))
+		err = -EDEADNAME;
 	irq_restore(flags);
 	return err;
 }

@@ -136,13 +136,34 @@ static void port_lose_sender(struct port *p)
 	}
 }
 
-/* A right held in a message or a name is dropped (not moved). */
-void port_release_right(struct port *p, uint16_t bits)
+/*
+ * A send-once right was destroyed without being used: tell its port, so
+ * that whoever waits there for the answer (a client in msg_rpc) learns
+ * that none will come, instead of waiting forever. This is Mach's
+ * send-once notification; it goes to the right's own port, not to a
+ * Notify port, because that is where the waiting client listens.
+ */
+static void send_once_lost(struct port *p)
+{
+	if (!p->dead && !p->kernel)
+		ipc_notify(p, NOTIFY_SEND_ONCE, PORT_NULL);
+}
+
+/* A right held in a message is used up by the message sent on it. */
+void port_use_right(struct port *p, uint16_t bits)
 {
 	if (bits & (RIGHT_SEND | RIGHT_SEND_ONCE))
 		port_lose_sender(p);
 	if (bits & RIGHT_RECEIVE)
 		port_destroy(p);
+}
+
+/* A right held in a message is dropped unused (not moved, not sent on). */
+void port_release_right(struct port *p, uint16_t bits)
+{
+	if (bits & RIGHT_SEND_ONCE)
+		send_once_lost(p);
+	port_use_right(p, bits);
 }
 
 /* ---- name spaces ------------------------------------------------------- */
@@ -201,6 +222,10 @@ port_t ipc_insert(struct ipc_space *s, struct port *p, uint16_t bits)
 			if (e->object != p ||
 			    !(e->bits & (RIGHT_SEND | RIGHT_RECEIVE)))
 				continue;
+			/* PORT_BOOTSTRAP holds only send rights, so that
+			 * task_set_bootstrap can always replace it. */
+			if (n == PORT_BOOTSTRAP && (bits & RIGHT_RECEIVE))
+				continue;
 			e->bits |= bits;
 			if (bits & RIGHT_SEND)
 				e->urefs++;
@@ -241,7 +266,8 @@ static void drop_request(struct ipc_space *s, struct port *p, port_t name)
 	}
 }
 
-/* Remove a name and every right it holds. */
+/* Remove a name and every right it holds (a send-once right it holds is
+ * taken as used: see entry_destroy for one thrown away). */
 void ipc_entry_drop(struct ipc_space *s, port_t name)
 {
 	struct ipc_entry *e = &s->table[name];
@@ -264,6 +290,15 @@ void ipc_entry_drop(struct ipc_space *s, port_t name)
 		port_destroy(p);
 	drop_request(s, p, name);
 	port_unref(p);
+}
+
+/* The task gives the name up, or dies: a send-once right under it is
+ * destroyed unused, and its port hears so. */
+static void entry_destroy(struct ipc_space *s, port_t name)
+{
+	if (s->table[name].bits & RIGHT_SEND_ONCE)
+		send_once_lost(s->table[name].object);
+	ipc_entry_drop(s, name);
 }
 
 /* ---- tasks ------------------------------------------------------------- */
@@ -292,10 +327,111 @@ static void free_unnamed(struct port *p)
 	}
 }
 
+/* ---- the bootstrap port ------------------------------------------------ */
+
 /*
- * A new task's name space: its own Kernel, Notify and self ports, and (for
- * a child) a copy of each send right the parent holds, under the same
- * names. Receive rights are never inherited: a port has one receiver.
+ * Each task has a bootstrap port, as Mach tasks have special ports: a
+ * send right the kernel keeps for it (t->bootstrap, counted in the port's
+ * refs and srights like any send right), inherited by every task it
+ * creates, plus a send right in its name space under PORT_BOOTSTRAP.
+ * Name 4 is never handed out for anything else (space_free_name starts
+ * at 5, and ipc_insert never puts a receive right there), so it is
+ * either empty or a send right to t->bootstrap (check.c checks this).
+ */
+
+/* Give s a send right to p under PORT_BOOTSTRAP, unless it has one. */
+static long bootstrap_name(struct ipc_space *s, struct port *p)
+{
+	if ((unsigned)PORT_BOOTSTRAP < s->size && s->table[PORT_BOOTSTRAP].bits)
+		return PORT_BOOTSTRAP; /* a send right to p already */
+	return put_at(s, PORT_BOOTSTRAP, p, RIGHT_SEND) < 0 ? -ENOMEM
+							    : PORT_BOOTSTRAP;
+}
+
+/* Drop the kernel's send right in t->bootstrap. */
+static void bootstrap_release(struct task_struct *t)
+{
+	struct port *p = t->bootstrap;
+
+	if (p) {
+		t->bootstrap = NULL;
+		port_lose_sender(p);
+		port_unref(p);
+	}
+}
+
+/* Make p (or NULL: none) t's bootstrap port, and its PORT_BOOTSTRAP. */
+static long bootstrap_set(struct task_struct *t, struct port *p)
+{
+	struct ipc_space *s = t->ipc;
+
+	if (p != t->bootstrap) {
+		if (p) {
+			port_ref(p);
+			p->srights++;
+		}
+		if ((unsigned)PORT_BOOTSTRAP < s->size &&
+		    s->table[PORT_BOOTSTRAP].bits)
+			ipc_entry_drop(s, PORT_BOOTSTRAP); /* the old one */
+		bootstrap_release(t);
+		t->bootstrap = p;
+	}
+	return p ? bootstrap_name(s, p) : 0;
+}
+
+/* The send right under name, or an error; a dead one is refused. */
+static long send_right(port_t name, struct port **out)
+{
+	struct ipc_entry *e = ipc_lookup(current->ipc, name);
+
+	if (!e)
+		return -EINVAL;
+	if (!(e->bits & RIGHT_SEND) || (e->bits & RIGHT_PORT_SET))
+		return -EBADRIGHT;
+	*out = e->object;
+	return (*out)->dead ? -EDEADNAME : 0;
+}
+
+/* task_set_bootstrap(name): name holds a send right; PORT_NULL: none. */
+long sys_task_set_bootstrap_k(port_t name)
+{
+	uint32_t flags = irq_save();
+	struct port *p = NULL;
+	long err = current->ipc ? 0 : -EPERM;
+
+	if (!err && name != PORT_NULL)
+		err = send_right(name, &p);
+	if (!err)
+		err = bootstrap_set(current, p);
+	irq_restore(flags);
+	return err < 0 ? err : 0;
+}
+
+/* task_get_bootstrap(): PORT_BOOTSTRAP, made again if it was given up. */
+long sys_task_get_bootstrap_k(void)
+{
+	uint32_t flags = irq_save();
+	struct port *p = current->bootstrap;
+	long name;
+
+	if (!current->ipc)
+		name = -EPERM;
+	else if (!p)
+		name = -ENOENT; /* never set: no name server */
+	else if (p->dead)
+		name = -EDEADNAME; /* the name server is gone */
+	else
+		name = bootstrap_name(current->ipc, p);
+	irq_restore(flags);
+	return name;
+}
+
+/*
+ * A new task's name space: its own Kernel, Notify and self ports, its
+ * parent's bootstrap port (under PORT_BOOTSTRAP; a dead one stays a dead
+ * name), and a copy of each other send right the parent holds, under the
+ * same names. Receive rights are never inherited: a port has one
+ * receiver.
  */
 int ipc_task_init(struct task_struct *t, struct task_struct *parent)
 {
@@ -321,6 +457,13 @@ int ipc_task_init(struct task_struct *t, struct task_struct *parent)
 	    put_at(s, PORT_NOTIFY, notify, RIGHT_RECEIVE) ||
 	    put_at(s, PORT_SELF, self, RIGHT_RECEIVE))
 		goto fail;
+	if (parent && parent->bootstrap) {
+		t->bootstrap = parent->bootstrap;
+		port_ref(t->bootstrap);
+		t->bootstrap->srights++;
+		if (bootstrap_name(s, t->bootstrap) < 0)
+			goto fail;
+	}
 	for (unsigned n = PORT_FIRST_FREE; ps && n < ps->size; n++) {
 		struct ipc_entry *e = &ps->table[n];
 		struct port *p = e->object;
@@ -355,10 +498,11 @@ void ipc_task_exit(struct task_struct *t)
 	if (s) {
 		for (unsigned n = 1; n < s->size; n++)
 			if (s->table[n].bits)
-				ipc_entry_drop(s, n);
+				entry_destroy(s, n);
 		t->ipc = NULL;
 		ipc_space_put(s);
 	}
+	bootstrap_release(t);
 	if (t->kport) {
 		port_destroy(t->kport); /* holders now have dead names */
 		port_unref(t->kport);
@@ -415,7 +559,7 @@ long sys_port_deallocate_k(port_t name)
 		port_lose_sender(e->object);
 	} else {
 		/* Everything the name holds; a receive right kills the port. */
-		ipc_entry_drop(current->ipc, name);
+		entry_destroy(current->ipc, name);
 	}
 	irq_restore(flags);
 	return err;

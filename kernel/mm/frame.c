@@ -180,39 +180,42 @@ phys_addr_t frame_alloc_contig(size_t n)
 	return 0;
 }
 
-/*
- * Find the index of the allocated frame at pa, or report misuse through
- * frame_bug() and return false.
- */
-static bool lookup_allocated(phys_addr_t pa, size_t *idx)
+/* Why pa is not an allocated frame (frame_bug's complaint), or NULL. */
+static const char *misuse(phys_addr_t pa)
 {
 	size_t i = pa >> PAGE_SHIFT;
 
-	if (!PAGE_ALIGNED(pa)) {
-		frame_bug("unaligned frame address", pa);
-		return false;
-	}
-	if (i >= nr_frames) {
-		frame_bug("frame address out of range", pa);
-		return false;
-	}
-	if (!frame_used(i)) {
-		frame_bug("frame is already free", pa);
-		return false;
-	}
-	if (frame_refs[i] == 0) {
-		frame_bug("frame is reserved", pa);
-		return false;
-	}
-	*idx = i;
-	return true;
+	if (!PAGE_ALIGNED(pa))
+		return "unaligned frame address";
+	if (i >= nr_frames)
+		return "frame address out of range";
+	if (!frame_used(i))
+		return "frame is already free";
+	return frame_refs[i] == 0 ? "frame is reserved" : NULL;
+}
+
+/*
+ * The index of the allocated frame at pa, or -1 after reporting misuse
+ * through frame_bug(). Inline, and the common case is two tests: these
+ * run once per page when memory is shared or given back (fork, exit,
+ * out-of-line messages).
+ */
+static inline __attribute__((always_inline)) long
+lookup_allocated(phys_addr_t pa)
+{
+	size_t i = pa >> PAGE_SHIFT;
+
+	if (PAGE_ALIGNED(pa) && i < nr_frames && frame_refs[i] != 0)
+		return (long)i; /* refs != 0 implies used (frame.h) */
+	frame_bug(misuse(pa) ? misuse(pa) : "frame is reserved", pa);
+	return -1;
 }
 
 void frame_free(phys_addr_t pa)
 {
-	size_t i;
+	long i = lookup_allocated(pa);
 
-	if (!lookup_allocated(pa, &i))
+	if (i < 0)
 		return;
 	if (--frame_refs[i] == 0)
 		set_free(i);
@@ -220,15 +223,52 @@ void frame_free(phys_addr_t pa)
 
 void frame_ref(phys_addr_t pa)
 {
-	size_t i;
+	long i = lookup_allocated(pa);
 
-	if (!lookup_allocated(pa, &i))
+	if (i < 0)
 		return;
 	if (frame_refs[i] == REFCOUNT_MAX) {
 		frame_bug("frame refcount overflow", pa);
 		return;
 	}
 	frame_refs[i]++;
+}
+
+/*
+ * The same for n frames at once (page-aligned addresses of frames below
+ * nr_frames, as page tables hold them): out-of-line
+ * messages share and give back hundreds of pages per call, and one loop
+ * here costs a few instructions a page where a call each costs tens.
+ */
+void frame_ref_many(const phys_addr_t *pa, size_t n)
+{
+	const phys_addr_t *end = pa + n;
+	uint16_t *refs = frame_refs; /* in a register, not reloaded */
+
+	for (; pa < end; pa++) {
+		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
+
+		/* Frames named by page tables are < nr_frames by making. */
+		if (*r - 1u < REFCOUNT_MAX - 1u) /* allocated, not at the max */
+			++*r;
+		else
+			frame_ref(*pa); /* reports the misuse */
+	}
+}
+
+void frame_free_many(const phys_addr_t *pa, size_t n)
+{
+	const phys_addr_t *end = pa + n;
+	uint16_t *refs = frame_refs;
+
+	for (; pa < end; pa++) {
+		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
+
+		if (*r > 1)
+			--*r; /* still in use: the common case */
+		else
+			frame_free(*pa); /* the last one, or a misuse */
+	}
 }
 
 unsigned frame_refcount(phys_addr_t pa)

@@ -47,6 +47,10 @@ void frame_free(phys_addr_t pa);
 /* Add a reference to an allocated frame (copy-on-write sharing). */
 void frame_ref(phys_addr_t pa);
 
+/* frame_ref and frame_free for n page-aligned frames in one call. */
+void frame_ref_many(const phys_addr_t *pa, size_t n);
+void frame_free_many(const phys_addr_t *pa, size_t n);
+
 /* References to the frame holding pa; 0 for free, reserved or unknown. */
 unsigned frame_refcount(phys_addr_t pa);
 

@@ -32,6 +32,7 @@ struct mm_struct *mm_create(void)
 		return NULL;
 	}
 	mm->pgdir = phys_to_virt(pa);
+	INIT_LIST_HEAD(&mm->regions);
 	memset(mm->pgdir, 0, USER_PDES * sizeof(pde_t));
 	/* The kernel half: the same entries, hence the same page tables. */
 	memcpy(mm->pgdir + USER_PDES, kernel_pgdir + USER_PDES,
@@ -39,8 +40,7 @@ struct mm_struct *mm_create(void)
 	return mm;
 }
 
-/* The PTE for va, allocating its page table if create; NULL if none. */
-static pte_t *mm_pte(struct mm_struct *mm, uintptr_t va, bool create)
+pte_t *mm_pte(struct mm_struct *mm, uintptr_t va, bool create)
 {
 	pde_t *pde = &mm->pgdir[PDX(va)];
 
@@ -73,6 +73,13 @@ void mm_destroy(struct mm_struct *mm)
 		frame_free(PTE_ADDR(mm->pgdir[d]));
 	}
 	frame_free(virt_to_phys(mm->pgdir));
+	while (!list_empty(&mm->regions)) {
+		struct vm_region *r =
+		    list_first_entry(&mm->regions, struct vm_region, link);
+
+		list_del(&r->link);
+		kfree(r);
+	}
 	kfree(mm);
 }
 
@@ -81,19 +88,39 @@ void mm_activate(struct mm_struct *mm)
 	write_cr3(virt_to_phys(mm->pgdir));
 }
 
+void mm_flush_tlb(struct mm_struct *mm)
+{
+	if (read_cr3() == virt_to_phys(mm->pgdir))
+		write_cr3(read_cr3());
+}
+
+/* Record [start, end) in mm's sorted region list; NULL if out of room. */
+struct vm_region *mm_insert_region(struct mm_struct *mm, uintptr_t start,
+				   uintptr_t end, bool writable, unsigned flags,
+				   const char *name)
+{
+	struct vm_region *r, *next;
+
+	if (mm->nregions >= MM_MAX_REGIONS || !(r = kmalloc(sizeof *r)))
+		return NULL;
+	*r = (struct vm_region){.start = start,
+				.end = end,
+				.writable = writable,
+				.flags = flags,
+				.name = name};
+	list_for_each_entry (next, &mm->regions, link)
+		if (next->start > start)
+			break;
+	list_add_tail(&r->link, &next->link); /* before next (or at the end) */
+	mm->nregions++;
+	return r;
+}
+
 int mm_add_region(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		  bool writable, const char *name)
 {
-	struct vm_region *r;
-
-	if (mm->nregions == MM_MAX_REGIONS)
-		return -ENOMEM;
-	r = &mm->regions[mm->nregions++];
-	r->start = start;
-	r->end = end;
-	r->writable = writable;
-	r->name = name;
-	return 0;
+	return mm_insert_region(mm, start, end, writable, 0, name) ? 0
+								    : -ENOMEM;
 }
 
 static int map_new_page(struct mm_struct *mm, uintptr_t va, bool writable)
@@ -155,7 +182,7 @@ static int copy_page_table(struct mm_struct *child, pte_t *pt, unsigned d)
 		cpte = mm_pte(child, va, true);
 		if (!cpte)
 			return -ENOMEM;
-		if (pt[i] & (PTE_W | PTE_COW))
+		if ((pt[i] & (PTE_W | PTE_COW)) && !(pt[i] & PTE_SHARED))
 			pt[i] = (pt[i] & ~PTE_W) | PTE_COW;
 		*cpte = pt[i];
 		frame_ref(PTE_ADDR(pt[i]));
@@ -167,11 +194,17 @@ static int copy_page_table(struct mm_struct *child, pte_t *pt, unsigned d)
 struct mm_struct *mm_fork(struct mm_struct *parent)
 {
 	struct mm_struct *child = mm_create();
+	struct vm_region *r;
 
 	if (!child)
 		return NULL;
-	memcpy(child->regions, parent->regions, sizeof parent->regions);
-	child->nregions = parent->nregions;
+	list_for_each_entry (r, &parent->regions, link) {
+		if (!mm_insert_region(child, r->start, r->end, r->writable,
+				      r->flags, r->name)) {
+			mm_destroy(child);
+			return NULL;
+		}
+	}
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	for (unsigned d = 0; d < USER_PDES; d++) {

@@ -9,6 +9,9 @@
  *               ...              ... to at most USER_STACK_MAX
  *               guard gap        never mapped: touching it = stack overflow
  *               ...
+ *   0x80000000  USER_MMAP_TOP    mappings: mmap (shared memory, anonymous)
+ *   0x40000000  USER_MMAP_BASE   and out-of-line message memory (mmap.c)
+ *               ...
  *               brk              heap (sbrk), grows up
  *               brk_start
  *               data, bss        from the ELF file (writable)
@@ -22,15 +25,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/list.h"
 #include "x86/mmu.h"
 
 #define USER_STACK_TOP	 0xBFFFF000u
 #define USER_STACK_MAX	 (1u << 20)  /* 1 MiB */
 #define USER_STACK_GUARD (64u << 10) /* 64 KiB gap that is never mapped */
 #define USER_STACK_LIMIT (USER_STACK_TOP - USER_STACK_MAX)
-#define USER_HEAP_LIMIT	 (USER_STACK_LIMIT - USER_STACK_GUARD)
+#define USER_MMAP_BASE	 0x40000000u
+#define USER_MMAP_TOP	 0x80000000u
+#define USER_HEAP_LIMIT	 USER_MMAP_BASE
 
-#define MM_MAX_REGIONS 10
+#define MM_MAX_REGIONS 256 /* regions (mappings) per address space */
 
 /*
  * Frames kept back from user demands (sbrk, fork, spawn): when fewer than
@@ -39,15 +45,22 @@
  */
 #define MM_RESERVE_FRAMES 2048 /* 8 MiB */
 
+/* What a region is (vm_region.flags). */
+#define VM_MMAP	  0x1 /* made by mmap or a received OOL message: munmap
+		       * may take it away */
+#define VM_SHARED 0x2 /* MAP_SHARED: its pages carry PTE_SHARED */
+
 struct vm_region {
-	uintptr_t start, end; /* page-aligned, [start, end) */
+	struct list_head link; /* in mm->regions, sorted by address */
+	uintptr_t start, end;  /* page-aligned, [start, end) */
 	bool writable;
-	const char *name; /* "text", "data", "heap", "stack" */
+	unsigned flags;	  /* VM_* */
+	const char *name; /* "text", "data", "stack", "shm", "anon", "ool" */
 };
 
 struct mm_struct {
 	pde_t *pgdir; /* the page directory (kernel virtual address) */
-	struct vm_region regions[MM_MAX_REGIONS];
+	struct list_head regions; /* struct vm_region, by address */
 	int nregions;
 	uintptr_t brk_start, brk; /* the heap is [brk_start, brk) */
 	unsigned pages;		  /* user pages mapped (resident) */
@@ -68,6 +81,29 @@ void mm_activate(struct mm_struct *mm);
 
 int mm_add_region(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		  bool writable, const char *name);
+struct vm_region *mm_insert_region(struct mm_struct *mm, uintptr_t start,
+				   uintptr_t end, bool writable, unsigned flags,
+				   const char *name);
+
+/* The PTE for va, allocating its page table if create; NULL if none. */
+pte_t *mm_pte(struct mm_struct *mm, uintptr_t va, bool create);
+
+/*
+ * Walking a range page by page: the PTE for va given the previous page's
+ * (prev, or NULL at the start). Within one page table that is simply the
+ * next entry; only at a 4 MiB boundary (or with no table yet) is the
+ * directory consulted again.
+ */
+static inline pte_t *mm_pte_next(struct mm_struct *mm, pte_t *prev,
+				 uintptr_t va, bool create)
+{
+	if (prev && (va & ((1u << PGDIR_SHIFT) - 1)) != 0)
+		return prev + 1;
+	return mm_pte(mm, va, create);
+}
+
+/* Forget cached translations of mm, if it is the one loaded. */
+void mm_flush_tlb(struct mm_struct *mm);
 int mm_map_zeroed(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		  bool writable);
 

@@ -9,9 +9,10 @@
 # goes to $(BUILD)/fuzz/corpus-<target>/, crashes to $(BUILD)/fuzz/.
 #
 # FUZZ_SRCS_<target> lists the kernel sources a target needs, as
-# tests/unit/unit.mk does for unit tests. Message-header validation
-# (kernel/ipc/msg.c) is not here: it copies from user memory and looks
-# up ports as it checks, so it is not a pure function (docs/robustness.md).
+# tests/unit/unit.mk does for unit tests. Message-header validation is
+# the pure half of kernel/ipc/msg.c's checks, split out for this
+# (kernel/ipc/msg_check.c); rights and pages are checked after it.
 FUZZ_SRCS_fuzz_elf := kernel/elf.c
 FUZZ_SRCS_fuzz_initrd := kernel/initrd.c kernel/lib/crc32.c
 FUZZ_SRCS_fuzz_cmdline := kernel/lib/cmdline.c
+FUZZ_SRCS_fuzz_msg_header := kernel/ipc/msg_check.c

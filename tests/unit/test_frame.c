@@ -421,3 +421,31 @@ UNIT_TEST(full_4gib)
 	frame_reserve(0xfffff000u, 0xffffffffu);
 	CHECK_EQ(bug_calls, 0);
 }
+
+/* frame_ref_many / frame_free_many: the same counts as one call a page. */
+UNIT_TEST(ref_and_free_many)
+{
+	phys_addr_t pa[3];
+	size_t before;
+
+	setup_all_free(16);
+	for (int i = 0; i < 3; i++)
+		pa[i] = frame_alloc();
+	before = frame_free_count();
+	frame_ref_many(pa, 3);
+	frame_ref_many(pa, 2);
+	CHECK(frame_refcount(pa[0]) == 3 && frame_refcount(pa[2]) == 2);
+	frame_free_many(pa, 3);
+	CHECK(frame_refcount(pa[0]) == 2 && frame_refcount(pa[2]) == 1);
+	frame_free_many(pa, 3); /* the last references: the frames go */
+	CHECK(frame_free_count() == before + 1);
+	CHECK(frame_refcount(pa[2]) == 0);
+	frame_free_many(pa, 2);
+	CHECK(frame_free_count() == before + 3);
+	CHECK(bug_calls == 0);
+	frame_free_many(pa, 1); /* already free: reported, not counted */
+	CHECK(bug_was("free", pa[0]));
+	CHECK(frame_free_count() == before + 3);
+	frame_ref_many(pa + 1, 1); /* a free frame cannot gain a reference */
+	CHECK(bug_calls == 2 && frame_refcount(pa[1]) == 0);
+}

@@ -1,4 +1,5 @@
-/* fcntl.h - open() and its flags. mica's initrd is read-only. */
+/* fcntl.h - open() and its flags. mica's initrd is read-only; a FIFO
+ * (mkfifo) opens with O_RDONLY or O_WRONLY. */
 #ifndef _FCNTL_H
 #define _FCNTL_H
 

@@ -35,12 +35,24 @@ int sleep_ms(unsigned ms);
 unsigned sleep(unsigned seconds);
 unsigned long uptime_ms(void);
 
-/* Files: the console (fds 0, 1, 2) and the initrd. */
+/* Files: the console (fds 0, 1, 2), the initrd, and pipes and FIFOs
+ * (served by the pipe server, docs/pipes.md). Every descriptor is
+ * inherited across fork and exec. */
 ssize_t write(int fd, const void *buf, size_t n);
 ssize_t read(int fd, void *buf, size_t n);
-int open(const char *path, int flags);
+int open(const char *path, int flags); /* O_RDONLY; a FIFO: or O_WRONLY */
 int close(int fd);
+int dup(int fd);	     /* the lowest free fd, for the same file */
+int dup2(int fd, int newfd); /* newfd (closed first if open) */
 int readdir(unsigned index, struct mica_dirent *d); /* 1, or 0 at the end */
+
+/* Pipes: fd[0] the read end, fd[1] the write end. read() gives 0 (EOF)
+ * once every write end is closed; write() fails with EPIPE once every
+ * read end is. */
+int pipe(int fd[2]);
+int mkfifo(const char *path, int mode); /* POSIX has it in sys/stat.h */
+int unlink(const char *path);		/* a FIFO's name */
+int fd_attach(int port_name);		/* a send right becomes a descriptor */
 
 /* Memory. */
 void *sbrk(int increment); /* old break, or (void *)-1 */

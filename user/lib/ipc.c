@@ -125,6 +125,7 @@ void msg_init(struct msg *m, port_t dest, int id, const void *body,
 	m->h.reply = PORT_NULL;
 	m->h.id = id;
 	m->h.nrights = 0;
+	m->h.nool = 0;
 	if (len > 0 && body != NULL)
 		memcpy(m->body, body, len);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "remote.h"
 #include "syscall.h"
 
 int errno;
@@ -149,24 +150,48 @@ unsigned long uptime_ms(void)
 
 /* ---- files ---------------------------------------------------------------- */
 
+/*
+ * The kernel serves the console and the initrd itself. A descriptor
+ * served by a port (a pipe end) makes it answer -EREMOTE: then we talk
+ * to the descriptor's server ourselves (lib/pipe.c).
+ */
 ssize_t write(int fd, const void *buf, size_t n)
 {
-	return check(syscall3(SYS_write, fd, buf, n));
+	long r = syscall3(SYS_write, fd, buf, n);
+
+	return r == -EREMOTE ? pipe_write(fd, buf, n) : check(r);
 }
 
 ssize_t read(int fd, void *buf, size_t n)
 {
-	return check(syscall3(SYS_read, fd, buf, n));
+	long r = syscall3(SYS_read, fd, buf, n);
+
+	return r == -EREMOTE ? pipe_read(fd, buf, n) : check(r);
 }
 
+/* A name the initrd does not have may be a FIFO (lib/pipe.c). */
 int open(const char *path, int flags)
 {
-	return check(syscall2(SYS_open, path, flags));
+	long r = syscall2(SYS_open, path, flags);
+
+	if (r == -ENOENT || r == -EACCES)
+		r = fifo_open(path, flags, r);
+	return check(r);
 }
 
 int close(int fd)
 {
 	return check(syscall1(SYS_close, fd));
+}
+
+int dup(int fd)
+{
+	return check(syscall1(SYS_dup, fd));
+}
+
+int dup2(int fd, int newfd)
+{
+	return check(syscall2(SYS_dup2, fd, newfd));
 }
 
 int readdir(unsigned index, struct mica_dirent *d)

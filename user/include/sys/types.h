@@ -10,5 +10,6 @@
 
 typedef int pid_t;   /* process id, as the kernel's pid_t */
 typedef int ssize_t; /* a byte count, or -1 for an error */
+typedef long off_t;  /* a file offset or size */
 
 #endif
