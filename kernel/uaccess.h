@@ -2,10 +2,11 @@
  * uaccess.h - the one way the kernel reads and writes user memory.
  *
  * Every pointer a system call receives is untrusted. These routines check
- * that the whole range lies in user space and is mapped with the access
- * needed (faulting in stack pages and breaking copy-on-write as the CPU
- * would), and copy through the kernel's own mapping of the frames. A bad
- * pointer gives -EFAULT; the kernel itself never faults on one.
+ * that the whole range lies in user space, then touch it directly (the
+ * current task's address space is the one loaded); a page that is not
+ * there faults, and the page-fault handler makes it present as a user
+ * access would (stack pages, copy-on-write) or makes the copy return
+ * -EFAULT (arch/x86/usercopy.S). The kernel itself never dies of one.
  */
 #ifndef MICA_UACCESS_H
 #define MICA_UACCESS_H

@@ -5,9 +5,9 @@
  *  - demand paging of the stack: the first touch of a stack page maps it;
  *  - copy-on-write after fork: parent and child share every frame
  *    read-only, and the first write to a shared frame copies it;
- *  - copy-in/copy-out: the kernel reaches user memory by walking the page
- *    tables itself, never by touching a user address, so a bad pointer
- *    from a system call becomes -EFAULT instead of a kernel page fault.
+ *  - copy-in/copy-out of *another* address space (mm_copy_in/out): the
+ *    kernel reaches its memory by walking its page tables itself. (The
+ *    current task's memory is touched directly: kernel/uaccess.c.)
  */
 #include "mm/vm.h"
 #include "mm/frame.h"
