@@ -14,10 +14,10 @@
 #include "task.h"
 #include "trace.h"
 
-extern struct task_struct *current;       /* the task on the CPU */
-extern struct task_struct *idle_task;     /* runs when no task is ready */
+extern struct task_struct *current;	  /* the task on the CPU */
+extern struct task_struct *idle_task;	  /* runs when no task is ready */
 extern const struct sched_policy *policy; /* chosen by sched= */
-extern unsigned sched_quantum;            /* ticks, from quantum= (ms) */
+extern unsigned sched_quantum;		  /* ticks, from quantum= (ms) */
 
 /* The calling (boot) context, on boot_stack, becomes the idle task. */
 void sched_init(void *boot_stack);

@@ -310,7 +310,8 @@ static long sys_kcheck(struct trap_frame *tf)
 
 static long sys_shm_open(struct trap_frame *tf)
 {
-	return sys_shm_open_k((const char *)ARG1(tf), (int)ARG2(tf), (int)ARG3(tf));
+	return sys_shm_open_k((const char *)ARG1(tf), (int)ARG2(tf),
+			      (int)ARG3(tf));
 }
 
 static long sys_shm_unlink(struct trap_frame *tf)

@@ -41,10 +41,10 @@
 #define TASK_BYTES_CHILDREN 100 /* children forked for task_bytes */
 
 /* Message ids between the rpc client (bench) and its server (a child). */
-#define ID_HELLO 0x6201 /* server -> bench: a send right to its port */
-#define ID_REQ	 0x6202 /* a request; the reply has id ID_REQ + 1 */
-#define ID_STOP	 0x6204 /* the last request: reply, then exit */
-#define RPC_BODY 16	/* bytes of request and reply body */
+#define ID_HELLO  0x6201      /* server -> bench: a send right to its port */
+#define ID_REQ	  0x6202      /* a request; the reply has id ID_REQ + 1 */
+#define ID_STOP	  0x6204      /* the last request: reply, then exit */
+#define RPC_BODY  16	      /* bytes of request and reply body */
 #define OOL_MAGIC 0x00C0FFEEu /* first and last word of an ool region */
 
 /* struct mica_task_info.state values (enum task_state in the kernel). */

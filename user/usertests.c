@@ -21,7 +21,6 @@
 #include <unistd.h>
 #include <mica/syscall.h>
 
-
 /* ---- fork, exec, wait -------------------------------------------------- */
 
 static void test_fork_returns_twice(void)

@@ -55,10 +55,10 @@
 			    * timeout_ms) -> size of the reply */
 #define SYS_task_for_pid 37 /* (pid) -> send right to its Kernel port */
 #define SYS_msg_reply_receive                                                  \
-	38	       /* (struct msg *reply or NULL, port_t,
+	38	      /* (struct msg *reply or NULL, port_t,
 				  * struct msg *buf, size, options): a
 				  * server's reply and its next receive */
-#define SYS_kcheck  39 /* () -> problems the kernel's invariant check found */
+#define SYS_kcheck 39 /* () -> problems the kernel's invariant check found */
 
 /* Shared memory (docs/shm.md): POSIX's shape, objects kept by the kernel. */
 #define SYS_shm_open   40 /* (const char *name, int oflag, int mode) -> fd */
@@ -68,7 +68,8 @@
 #define SYS_munmap     44 /* (void *addr, unsigned len); also OOL memory */
 
 /* The bootstrap (name server) port, inherited by every new task. */
-#define SYS_task_set_bootstrap 45 /* (port_t send right) mine, and my
+#define SYS_task_set_bootstrap                                                 \
+	45			  /* (port_t send right) mine, and my
 				   * children's from now on */
 #define SYS_task_get_bootstrap 46 /* () -> a name for a send right to it */
 
@@ -106,8 +107,8 @@ struct mica_memstat {
 	unsigned heap_bytes;
 	unsigned tasks;
 	unsigned kstacks;
-	unsigned ports;	   /* live ports */
-	unsigned messages; /* messages queued (or cached) in the kernel */
+	unsigned ports;	      /* live ports */
+	unsigned messages;    /* messages queued (or cached) in the kernel */
 	unsigned shm_objects; /* shared-memory objects alive (docs/shm.md) */
 };
 

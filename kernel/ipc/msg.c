@@ -394,7 +394,7 @@ static long take_ool(struct send *s, struct kmsg *m)
 			return -EINVAL;
 		total += o->size;
 		k->size = o->size;
-		k->npages = 0; /* no references in pages[] yet */
+		k->npages = 0;	 /* no references in pages[] yet */
 		m->nool = i + 1; /* kmsg_free frees the arrays on failure */
 		k->pages = kmalloc(o->size / PAGE_SIZE * sizeof *k->pages);
 		if (!k->pages)
@@ -748,20 +748,14 @@ static long map_ool(struct kmsg *m, struct msg_header *h)
 		long addr = mm_ool_map(current->mm, k->pages, k->npages);
 
 		if (addr < 0) {
-			while (i-- > 0) { /* give the pages back to m */
-				for (unsigned p = 0; p < m->ool[i].npages; p++)
-					frame_ref(m->ool[i].pages[p]);
-				mm_munmap(current->mm, h->ool[i].addr,
-					  h->ool[i].size);
-			}
+			while (i-- > 0) /* the arrays stay m's */
+				mm_ool_unmap_undo(current->mm, h->ool[i].addr);
 			return addr;
 		}
 		h->ool[i] = (struct msg_ool){(uint32_t)addr, k->size, 0};
 	}
-	for (uint32_t i = 0; i < m->nool; i++) {
-		kfree(m->ool[i].pages);
-		m->ool[i].pages = NULL;
-	}
+	for (uint32_t i = 0; i < m->nool; i++)
+		m->ool[i].pages = NULL; /* the regions own them now */
 	h->nool = m->nool;
 	return 0;
 }

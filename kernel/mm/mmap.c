@@ -97,32 +97,6 @@ static void unmap_pages(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 }
 
 /*
- * Map pages[0..npages) at start with PTE bits `bits`; the caller's frame
- * references move into the page tables. 0, or -ENOMEM (no page table)
- * with nothing mapped and the references still the caller's.
- */
-static long map_given(struct mm_struct *mm, uintptr_t start,
-		      const phys_addr_t *pages, unsigned npages, pte_t bits)
-{
-	unsigned done = 0, k;
-	pte_t *pt;
-
-	for (; done < npages; done += k) {
-		k = pte_chunk(mm, start + done * PAGE_SIZE, npages - done, true,
-			      &pt);
-		if (!pt) {
-			frame_ref_many(pages, done); /* unmap drops them */
-			unmap_pages(mm, start, start + done * PAGE_SIZE);
-			return -ENOMEM;
-		}
-		for (unsigned i = 0; i < k; i++)
-			pt[i] = pages[done + i] | bits;
-	}
-	mm->pages += npages;
-	return 0;
-}
-
-/*
  * Map npages at start: pages[i] if pages is given (taking a reference to
  * each), else new zeroed frames. 0, or -ENOMEM with nothing left mapped.
  */
@@ -261,6 +235,18 @@ long sys_mmap_k(const struct mica_mmap *uargs)
 
 /* ---- munmap ------------------------------------------------------------- */
 
+/* Map every page of lazily mapped region r now, and drop its array. */
+static void materialize(struct mm_struct *mm, struct vm_region *r)
+{
+	for (uintptr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+		pte_t *pte = mm_pte(mm, va, false);
+
+		if (!pte || !(*pte & PTE_P))
+			mm_fault_in(mm, va, false); /* no memory: stays out */
+	}
+	region_drop_pages(r);
+}
+
 /* Would munmap of [start, end) cut a region in two? */
 static bool munmap_splits(struct mm_struct *mm, uintptr_t start, uintptr_t end)
 {
@@ -292,6 +278,10 @@ long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len)
 	list_for_each_entry_safe (r, tmp, &mm->regions, link) {
 		if (!(r->flags & VM_MMAP) || r->end <= start || r->start >= end)
 			continue;
+		/* A lazily mapped region that only loses a part maps the
+		 * rest now: its array of pages cannot be cut. */
+		if (r->pages && (start > r->start || end < r->end))
+			materialize(mm, r);
 		unmap_pages(mm, start > r->start ? start : r->start,
 			    end < r->end ? end : r->end);
 		if (start > r->start && end < r->end) { /* a hole: split */
@@ -308,6 +298,7 @@ long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len)
 		} else {
 			list_del(&r->link);
 			mm->nregions--;
+			region_drop_pages(r);
 			kfree(r);
 		}
 	}
@@ -340,19 +331,22 @@ long mm_ool_check(struct mm_struct *mm, uintptr_t va, unsigned npages)
 	pte_t *pt;
 
 	for (; npages > 0; va += k * PAGE_SIZE, npages -= k) {
-		pte_t missing = 0;
-		long shared = 0;
+		pte_t all = PTE_P, any = 0; /* AND and OR of the entries */
+		bool missing;
 
 		k = pte_chunk(mm, va, npages, false, &pt);
 		for (unsigned i = 0; pt && i < k; i++) {
-			missing |= ~pt[i] & PTE_P;
-			shared += (pt[i] & PTE_SHARED) != 0;
+			all &= pt[i];
+			any |= pt[i];
 		}
-		copies += missing ? 0 : shared;
-		if (!pt || missing) { /* the rare case: page by page */
+		missing = !pt || !(all & PTE_P);
+		for (unsigned i = 0; !missing && (any & PTE_SHARED) && i < k;
+		     i++)
+			copies += (pt[i] & PTE_SHARED) != 0;
+		if (missing) { /* the rare case: page by page */
 			for (unsigned i = 0; i < k; i++)
-				if (mm_fault_in(mm, va + i * PAGE_SIZE, false) !=
-				    VM_OK)
+				if (mm_fault_in(mm, va + i * PAGE_SIZE,
+						false) != VM_OK)
 					return -EFAULT;
 			k = 0; /* and look at this chunk again */
 		}
@@ -367,8 +361,19 @@ long mm_ool_check(struct mm_struct *mm, uintptr_t va, unsigned npages)
  * fork, so the message keeps what the memory held at the send. The
  * caller has checked the range and that frames for the copies are free.
  */
-void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages,
-		 bool move, phys_addr_t *pages)
+_Static_assert((PTE_W << 8) == PTE_COW, "mm_ool_take's shift");
+
+static bool has_shared(const pte_t *pt, unsigned k)
+{
+	pte_t any = 0;
+
+	for (unsigned i = 0; i < k; i++)
+		any |= pt[i];
+	return any & PTE_SHARED;
+}
+
+void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages, bool move,
+		 phys_addr_t *pages)
 {
 	unsigned done = 0, shared = 0, k;
 	pte_t *pt;
@@ -376,6 +381,17 @@ void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages,
 	for (; done < npages; done += k) {
 		k = pte_chunk(mm, va + done * PAGE_SIZE, npages - done, false,
 			      &pt);
+		if (!move && !has_shared(pt, k)) {
+			/* The common case, without a branch: PTE_W moves to
+			 * PTE_COW (0x2 << 8 == 0x200), read-only stays. */
+			for (unsigned i = 0; i < k; i++) {
+				pte_t e = pt[i];
+
+				pages[done + i] = PTE_ADDR(e);
+				pt[i] = (e & ~PTE_W) | (e & PTE_W) << 8;
+			}
+			continue;
+		}
 		for (unsigned i = 0; i < k; i++) {
 			pte_t e = pt[i];
 
@@ -399,7 +415,8 @@ void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages,
 		if (!(*pte & PTE_SHARED))
 			continue;
 		if (!move)
-			frame_free(pa); /* referenced above: not sent after all */
+			frame_free(
+			    pa); /* referenced above: not sent after all */
 		pages[i] = frame_alloc(); /* the caller checked there is one */
 		memcpy(phys_to_virt(pages[i]), phys_to_virt(pa), PAGE_SIZE);
 		shared--;
@@ -408,12 +425,14 @@ void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages,
 }
 
 /*
- * The receiver's side: map pages[] somewhere in the mapping area,
- * copy-on-write, and the message's references move into the mappings.
- * Returns the address, or -ENOMEM (the references stay with the caller).
+ * The receiver's side: a region in the mapping area that takes over the
+ * message's array of frame references (pages[], on success) and maps
+ * nothing yet: each page is mapped at its first touch (mm_fault_in), so
+ * receiving 1 MiB costs no more than receiving 4 KiB, and the pages a
+ * receiver never touches cost only their references. Returns the address
+ * or -ENOMEM.
  */
-long mm_ool_map(struct mm_struct *mm, const phys_addr_t *pages,
-		unsigned npages)
+long mm_ool_map(struct mm_struct *mm, phys_addr_t *pages, unsigned npages)
 {
 	uintptr_t len = (uintptr_t)npages * PAGE_SIZE;
 	uintptr_t start = find_gap(mm, len, 0);
@@ -424,11 +443,20 @@ long mm_ool_map(struct mm_struct *mm, const phys_addr_t *pages,
 	r = mm_insert_region(mm, start, start + len, true, VM_MMAP, "ool");
 	if (!r)
 		return -ENOMEM;
-	if (map_given(mm, start, pages, npages, PTE_P | PTE_U | PTE_COW)) {
-		list_del(&r->link);
-		mm->nregions--;
-		kfree(r);
-		return -ENOMEM;
-	}
+	r->pages = pages;
 	return start;
+}
+
+/* Take back what mm_ool_map just gave: the array stays the caller's. */
+void mm_ool_unmap_undo(struct mm_struct *mm, uintptr_t start)
+{
+	struct vm_region *r;
+
+	list_for_each_entry (r, &mm->regions, link) {
+		if (r->start == start && r->pages) {
+			r->pages = NULL; /* nothing was mapped from it yet */
+			mm_munmap(mm, start, r->end - start);
+			return;
+		}
+	}
 }

@@ -23,9 +23,9 @@ long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len);
  * the pages out with move, else making them copy-on-write), and map such
  * pages into a receiver (returns the address or -ENOMEM). */
 long mm_ool_check(struct mm_struct *mm, uintptr_t va, unsigned npages);
-void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages,
-		 bool move, phys_addr_t *pages);
-long mm_ool_map(struct mm_struct *mm, const phys_addr_t *pages,
-		unsigned npages);
+void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages, bool move,
+		 phys_addr_t *pages);
+long mm_ool_map(struct mm_struct *mm, phys_addr_t *pages, unsigned npages);
+void mm_ool_unmap_undo(struct mm_struct *mm, uintptr_t start);
 
 #endif

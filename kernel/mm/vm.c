@@ -59,6 +59,16 @@ pte_t *mm_pte(struct mm_struct *mm, uintptr_t va, bool create)
 	return (pte_t *)phys_to_virt(PTE_ADDR(*pde)) + PTX(va);
 }
 
+/* A lazily mapped region's own frame references go (vm.h). */
+void region_drop_pages(struct vm_region *r)
+{
+	if (r->pages) {
+		frame_free_many(r->pages, (r->end - r->start) / PAGE_SIZE);
+		kfree(r->pages);
+		r->pages = NULL;
+	}
+}
+
 void mm_destroy(struct mm_struct *mm)
 {
 	for (unsigned d = 0; d < USER_PDES; d++) {
@@ -78,6 +88,7 @@ void mm_destroy(struct mm_struct *mm)
 		    list_first_entry(&mm->regions, struct vm_region, link);
 
 		list_del(&r->link);
+		region_drop_pages(r);
 		kfree(r);
 	}
 	kfree(mm);
@@ -120,7 +131,7 @@ int mm_add_region(struct mm_struct *mm, uintptr_t start, uintptr_t end,
 		  bool writable, const char *name)
 {
 	return mm_insert_region(mm, start, end, writable, 0, name) ? 0
-								    : -ENOMEM;
+								   : -ENOMEM;
 }
 
 static int map_new_page(struct mm_struct *mm, uintptr_t va, bool writable)
@@ -199,8 +210,20 @@ struct mm_struct *mm_fork(struct mm_struct *parent)
 	if (!child)
 		return NULL;
 	list_for_each_entry (r, &parent->regions, link) {
-		if (!mm_insert_region(child, r->start, r->end, r->writable,
-				      r->flags, r->name)) {
+		struct vm_region *c = mm_insert_region(
+		    child, r->start, r->end, r->writable, r->flags, r->name);
+
+		if (c && r->pages) { /* the child's own references */
+			size_t n = (r->end - r->start) / PAGE_SIZE;
+
+			c->pages = kmalloc(n * sizeof *c->pages);
+			if (c->pages) {
+				memcpy(c->pages, r->pages,
+				       n * sizeof *c->pages);
+				frame_ref_many(c->pages, n);
+			}
+		}
+		if (!c || (r->pages && !c->pages)) {
 			mm_destroy(child);
 			return NULL;
 		}
@@ -243,6 +266,32 @@ static enum vm_fault break_cow(pte_t *pte, uintptr_t va)
 	return VM_OK;
 }
 
+/*
+ * The first touch of a page of received out-of-line memory: map the
+ * region's frame for it, copy-on-write, with a reference of its own (the
+ * region keeps its own until munmap). Anything else there is unmapped.
+ */
+static enum vm_fault fault_lazy(struct mm_struct *mm, uintptr_t va, bool write)
+{
+	struct vm_region *r;
+	pte_t *pte;
+
+	list_for_each_entry (r, &mm->regions, link) {
+		if (va < r->start || va >= r->end)
+			continue;
+		if (!r->pages || !(pte = mm_pte(mm, va, true)))
+			return r->pages ? VM_NOMEM : VM_SEGV;
+		*pte = r->pages[(va - r->start) / PAGE_SIZE] | PTE_P | PTE_U |
+		       (r->writable ? PTE_COW : 0);
+		frame_ref(PTE_ADDR(*pte));
+		mm->pages++;
+		if (write && r->writable)
+			return break_cow(pte, va);
+		return write ? VM_SEGV : VM_OK;
+	}
+	return VM_SEGV;
+}
+
 enum vm_fault mm_fault_in(struct mm_struct *mm, uintptr_t va, bool write)
 {
 	pte_t *pte;
@@ -256,6 +305,8 @@ enum vm_fault mm_fault_in(struct mm_struct *mm, uintptr_t va, bool write)
 			return VM_OK;
 		return (*pte & PTE_COW) ? break_cow(pte, va) : VM_SEGV;
 	}
+	if (va >= USER_MMAP_BASE && va < USER_MMAP_TOP)
+		return fault_lazy(mm, va, write);
 	if (va >= USER_STACK_LIMIT && va < USER_STACK_TOP)
 		return map_new_page(mm, va, true) ? VM_NOMEM : VM_OK;
 	if (va >= USER_STACK_LIMIT - USER_STACK_GUARD && va < USER_STACK_LIMIT)

@@ -46,7 +46,8 @@
 #define MM_RESERVE_FRAMES 2048 /* 8 MiB */
 
 /* What a region is (vm_region.flags). */
-#define VM_MMAP	  0x1 /* made by mmap or a received OOL message: munmap
+#define VM_MMAP                                                                \
+	0x1	      /* made by mmap or a received OOL message: munmap
 		       * may take it away */
 #define VM_SHARED 0x2 /* MAP_SHARED: its pages carry PTE_SHARED */
 
@@ -56,6 +57,10 @@ struct vm_region {
 	bool writable;
 	unsigned flags;	  /* VM_* */
 	const char *name; /* "text", "data", "stack", "shm", "anon", "ool" */
+	/* Received out-of-line memory is mapped lazily: the region holds a
+	 * reference to each frame, and a page's first touch maps it,
+	 * copy-on-write (mm_fault_in). NULL for every other region. */
+	phys_addr_t *pages; /* one per page of [start, end) */
 };
 
 struct mm_struct {
@@ -101,6 +106,9 @@ static inline pte_t *mm_pte_next(struct mm_struct *mm, pte_t *prev,
 		return prev + 1;
 	return mm_pte(mm, va, create);
 }
+
+/* Give back the frame references a lazily mapped region holds. */
+void region_drop_pages(struct vm_region *r);
 
 /* Forget cached translations of mm, if it is the one loaded. */
 void mm_flush_tlb(struct mm_struct *mm);

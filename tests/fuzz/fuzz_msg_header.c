@@ -66,7 +66,8 @@ static int well_formed(const struct msg_header *h)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct msg_header *h = malloc(sizeof *h); /* exact: ASan sees overreads */
+	struct msg_header *h =
+	    malloc(sizeof *h); /* exact: ASan sees overreads */
 	long r;
 
 	memset(h, 0, sizeof *h);

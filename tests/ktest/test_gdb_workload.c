@@ -65,8 +65,8 @@ KTEST(gdb_workload)
 	int code;
 
 	mem_usage(&before);
-	ticks = cmdline_get_int("gdbwork", GDB_WORKLOAD_TICKS_DEFAULT, 1,
-				1000000);
+	ticks =
+	    cmdline_get_int("gdbwork", GDB_WORKLOAD_TICKS_DEFAULT, 1, 1000000);
 	wait_queue_init(&gdb_sleep_wq, "gdb-sleep");
 	gdb_stop = 0;
 	gdb_sleeper_woke = 0;

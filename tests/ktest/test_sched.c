@@ -57,8 +57,8 @@ KTEST(many_kthreads_4096)
 	mem_usage(&before);
 	ran = 0;
 	for (int i = 0; i < NTHREADS; i++)
-		created += kthread_create(count_and_exit, (void *)&ran, "many") !=
-			   NULL;
+		created += kthread_create(count_and_exit, (void *)&ran,
+					  "many") != NULL;
 	KEXPECT_EQ(created, NTHREADS);
 	KEXPECT_EQ(nr_tasks(), tasks_before + NTHREADS);
 	while (task_wait(-1, NULL, 0) > 0)

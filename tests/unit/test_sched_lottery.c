@@ -22,8 +22,8 @@ static void task_setup(struct task_struct *t, char name, int prio)
  * Pick n times, putting the winner back each time (as the core does when
  * a CPU-bound task's quantum ends), and count the wins per task.
  */
-static void draw(struct task_struct *t, int ntasks, unsigned n,
-		 unsigned *wins, char *order)
+static void draw(struct task_struct *t, int ntasks, unsigned n, unsigned *wins,
+		 char *order)
 {
 	for (int i = 0; i < ntasks; i++)
 		wins[i] = 0;
@@ -157,7 +157,8 @@ UNIT_TEST(lottery_dequeue_and_quantum)
 		CHECK_EQ(w->time_slice, 3);
 		CHECK_EQ(pol->tick(w, k), false);
 		CHECK_EQ(pol->tick(w, k), false);
-		CHECK_EQ(pol->tick(w, k), true); /* the 3rd tick ends the turn */
+		CHECK_EQ(pol->tick(w, k),
+			 true); /* the 3rd tick ends the turn */
 		pol->enqueue(w, k);
 	}
 	CHECK_EQ(pol->preempts(&t[0], &t[2]), false);

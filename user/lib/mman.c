@@ -19,8 +19,8 @@ static long check(long r)
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
 {
 	/* Six arguments: more than the registers carry, so a structure. */
-	struct mica_mmap a = {(uint32_t)addr, len,    prot,
-			      flags,	      fd,     (uint32_t)offset};
+	struct mica_mmap a = {(uint32_t)addr, len, prot,
+			      flags,	      fd,  (uint32_t)offset};
 	long r = check(syscall1(SYS_mmap, &a));
 
 	return r == -1 ? MAP_FAILED : (void *)r;

@@ -7,8 +7,6 @@
 const char *test_name;
 int failures;
 
-
-
 void fail(int line, const char *what)
 {
 	printf("utest: %s: check failed at line %d: %s\n", test_name, line,
@@ -79,21 +77,20 @@ int task_state(pid_t pid, int *ppid)
 	return -1;
 }
 
-
 long raw_send(const struct msg *m, unsigned options, unsigned timeout)
 {
 	return sys_raw(SYS_msg_send, (long)m, options, timeout, 0, 0);
 }
 
-long raw_recv(port_t name, struct msg *buf, unsigned size,
-		     unsigned options, unsigned timeout)
+long raw_recv(port_t name, struct msg *buf, unsigned size, unsigned options,
+	      unsigned timeout)
 {
 	return sys_raw(SYS_msg_receive, name, (long)buf, size, options,
 		       timeout);
 }
 
-long raw_rpc(struct msg *m, struct msg *reply, unsigned size,
-		    unsigned options, unsigned timeout)
+long raw_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
+	     unsigned timeout)
 {
 	return sys_raw(SYS_msg_rpc, (long)m, (long)reply, size, options,
 		       timeout);

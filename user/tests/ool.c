@@ -29,8 +29,7 @@ static int same(const char *p, unsigned n, unsigned seed)
 static void msg_add_ool(struct msg *m, void *addr, unsigned size,
 			unsigned flags)
 {
-	m->h.ool[m->h.nool++] =
-	    (struct msg_ool){(uint32_t)addr, size, flags};
+	m->h.ool[m->h.nool++] = (struct msg_ool){(uint32_t)addr, size, flags};
 }
 
 static void *map_anon(unsigned size)
@@ -180,21 +179,21 @@ UTEST(ool_bad_input)
 		long err;
 	} bad[] = {
 	    {(uint32_t)data_pages + 1, PAGE, 0, -EINVAL},  /* unaligned */
-	    {(uint32_t)data_pages, 0, 0, -EINVAL},	    /* empty */
-	    {(uint32_t)data_pages, 100, 0, -EINVAL},	    /* part of a page */
-	    {(uint32_t)data_pages, PAGE, 2, -EINVAL},	    /* unknown flag */
+	    {(uint32_t)data_pages, 0, 0, -EINVAL},	   /* empty */
+	    {(uint32_t)data_pages, 100, 0, -EINVAL},	   /* part of a page */
+	    {(uint32_t)data_pages, PAGE, 2, -EINVAL},	   /* unknown flag */
 	    {(uint32_t)data_pages, 32u << 20, 0, -EINVAL}, /* too big */
-	    {0xC0000000, PAGE, 0, -EINVAL},		    /* the kernel */
-	    {0xBFFFF000, 2 * PAGE, 0, -EINVAL},	    /* runs into it */
-	    {0x7FFF0000, PAGE, 0, -EFAULT},		    /* unmapped */
-	    {0, PAGE, 0, -EFAULT},			    /* page 0 */
+	    {0xC0000000, PAGE, 0, -EINVAL},		   /* the kernel */
+	    {0xBFFFF000, 2 * PAGE, 0, -EINVAL},		   /* runs into it */
+	    {0x7FFF0000, PAGE, 0, -EFAULT},		   /* unmapped */
+	    {0, PAGE, 0, -EFAULT},			   /* page 0 */
 	    {(uint32_t)data_pages, PAGE, MSG_OOL_MOVE, -EINVAL}, /* not mmap */
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		msg_init(&m, p, ID_OOL, NULL, 0);
 		m.h.nool = 1;
-		m.h.ool[0] = (struct msg_ool){bad[i].addr, bad[i].size,
-					      bad[i].flags};
+		m.h.ool[0] =
+		    (struct msg_ool){bad[i].addr, bad[i].size, bad[i].flags};
 		EXPECT_EQ(raw_send(&m, 0, 0), bad[i].err);
 	}
 	/* Too many regions; two moves of one page. */
@@ -234,9 +233,9 @@ UTEST(ool_freed_with_the_port)
 		msg_add_ool(&m, data_pages, sizeof data_pages, 0);
 		EXPECT_EQ(raw_send(&m, 0, 0), 0);
 	}
-	EXPECT_EQ(raw_recv(p, (struct msg *)small, sizeof small, MSG_TIMEOUT,
-			   0),
-		  -EMSGSIZE);
+	EXPECT_EQ(
+	    raw_recv(p, (struct msg *)small, sizeof small, MSG_TIMEOUT, 0),
+	    -EMSGSIZE);
 	EXPECT_EQ(queued_now(), 3);
 	EXPECT_EQ(port_deallocate(p), 0);
 	data_pages[0] = 1; /* break the copy-on-write sharing here */
@@ -280,6 +279,56 @@ UTEST(ool_rpc_both_ways)
 		EXPECT_EQ(raw_send(&r, 0, 0), 0);
 	}
 	EXPECT_CHILD_OK(pid);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Received memory is mapped at its first touch: a fork before the touch
+ * still sees it, and a partial munmap keeps the rest readable. */
+UTEST(ool_lazy_fork_and_partial_unmap)
+{
+	port_t p;
+	struct msg m;
+	char *got;
+	pid_t pid;
+
+	ool_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	fill(data_pages, sizeof data_pages, 21);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.nool, 1);
+	got = (char *)m.h.ool[0].addr;
+	if (m.h.nool == 1) {
+		EXPECT_EQ(got[0],
+			  (char)21); /* only the first page is touched */
+		pid = ipc_fork();
+		if (pid == 0) { /* the child's copy of the untouched pages */
+			EXPECT(same(got, sizeof data_pages, 21));
+			got[PAGE] = 0; /* private to the child */
+			child_done();
+		}
+		EXPECT_CHILD_OK(pid);
+		EXPECT_EQ(munmap(got + PAGE, PAGE), 0); /* the middle page */
+		EXPECT(same(got, PAGE, 21));
+		EXPECT(same(got + 2 * PAGE, PAGE, 21 + 2 * PAGE * 7));
+		pid = fork();
+		if (pid == 0) {
+			got[PAGE] = 1; /* unmapped now: must fault */
+			exit(0);
+		}
+		{
+			int status = 0;
+
+			EXPECT_EQ(waitpid(pid, &status, 0), pid);
+			EXPECT(WIFSIGNALED(status) &&
+			       WTERMSIG(status) == SIGSEGV);
+		}
+		EXPECT_EQ(munmap(got, sizeof data_pages), 0);
+	}
 	EXPECT_EQ(port_deallocate(p), 0);
 	EXPECT_IPC_NO_LEAK();
 }

@@ -36,8 +36,8 @@ struct utest {
 #define UTEST(fn_name)                                                         \
 	static void fn_name(void);                                             \
 	static const struct utest utest_##fn_name                              \
-	    __attribute__((used, section("utests"), aligned(4))) = {           \
-		#fn_name, fn_name};                                            \
+	    __attribute__((used, section("utests"), aligned(4))) = {#fn_name,  \
+								    fn_name};  \
 	static void fn_name(void)
 
 extern const char *test_name; /* the test running now */
@@ -59,15 +59,15 @@ extern struct mica_memstat baseline;
 
 #define EXPECT_NO_LEAK() expect_no_leak(__LINE__)
 
-#define ST_WAITING    3
+#define ST_WAITING 3
 
 #define ST_TERMINATED 4
 
-#define IPC_WAIT 5000  /* ms: far longer than any step should take */
+#define IPC_WAIT 5000 /* ms: far longer than any step should take */
 
-#define BAD_NAME 9999  /* a name no task holds */
+#define BAD_NAME 9999 /* a name no task holds */
 
-#define NO_PID	 30000 /* a pid no task has */
+#define NO_PID 30000 /* a pid no task has */
 
 #define EXPECT_IPC_NO_LEAK() expect_ipc_no_leak(__LINE__)
 
@@ -80,8 +80,10 @@ void expect_no_leak(int line);
 int in_child(void (*fn)(void));
 int task_state(pid_t pid, int *ppid);
 long raw_send(const struct msg *m, unsigned options, unsigned timeout);
-long raw_recv(port_t name, struct msg *buf, unsigned size, 		     unsigned options, unsigned timeout);
-long raw_rpc(struct msg *m, struct msg *reply, unsigned size, 		    unsigned options, unsigned timeout);
+long raw_recv(port_t name, struct msg *buf, unsigned size, unsigned options,
+	      unsigned timeout);
+long raw_rpc(struct msg *m, struct msg *reply, unsigned size, unsigned options,
+	     unsigned timeout);
 long recv_wait(port_t name, struct msg *buf);
 long send_int(port_t dest, int id, int value, unsigned options);
 int body_int(const struct msg *m);
