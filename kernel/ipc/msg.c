@@ -27,9 +27,10 @@
 
 struct kmsg *kmsg_alloc(uint32_t body_len)
 {
-	struct kmsg *m = kzalloc(sizeof *m + body_len);
+	struct kmsg *m = kmalloc(sizeof *m + body_len);
 
 	if (m) {
+		memset(m, 0, sizeof *m); /* the body is written over anyway */
 		INIT_LIST_HEAD(&m->link);
 		m->body_len = body_len;
 		m->size = MSG_SIZE_MIN + body_len;
@@ -267,6 +268,8 @@ static long check_takes(const struct send *s)
 		name[n] = s->h.dest;
 		disp[n++] = MSG_MOVE_SEND_ONCE;
 	}
+	if (n <= 1)
+		return 0; /* one take: check_right or resolve_dest saw it */
 	for (unsigned i = 0; i < n; i++) {
 		struct ipc_entry *e = ipc_lookup(current->ipc, name[i]);
 		unsigned k = 0;
@@ -381,7 +384,7 @@ static long header_in(struct msg_header *h, const struct msg *umsg)
 static long take_ool(struct send *s, struct kmsg *m)
 {
 	uint32_t total = 0;
-	long copies = 0;
+	long copies = 0, ncopies[MSG_OOL_MAX];
 
 	for (uint32_t i = 0; i < s->h.nool; i++) {
 		const struct msg_ool *o = &s->h.ool[i];
@@ -402,6 +405,7 @@ static long take_ool(struct send *s, struct kmsg *m)
 		n = mm_ool_check(current->mm, o->addr, o->size / PAGE_SIZE);
 		if (n < 0)
 			return n;
+		ncopies[i] = n;
 		copies += n;
 	}
 	if (current->ipc->queued_ool + total > IPC_TASK_OOL_MAX &&
@@ -414,7 +418,8 @@ static long take_ool(struct send *s, struct kmsg *m)
 
 		m->ool[i].npages = o->size / PAGE_SIZE;
 		mm_ool_take(current->mm, o->addr, m->ool[i].npages,
-			    o->flags & MSG_OOL_MOVE, m->ool[i].pages);
+			    o->flags & MSG_OOL_MOVE, ncopies[i] != 0,
+			    m->ool[i].pages);
 		if (o->flags & MSG_OOL_MOVE)
 			mm_munmap(current->mm, o->addr, o->size);
 	}

@@ -240,35 +240,55 @@ void frame_ref(phys_addr_t pa)
  * messages share and give back hundreds of pages per call, and one loop
  * here costs a few instructions a page where a call each costs tens.
  */
+/*
+ * The inner loops call nothing, so that everything stays in registers:
+ * each stops at the first frame that needs the slow path and returns it.
+ */
+static __attribute__((noinline)) const phys_addr_t *
+ref_run(uint16_t *refs, const phys_addr_t *pa, const phys_addr_t *end)
+{
+#pragma GCC unroll 4
+	for (; pa < end; pa++) {
+		/* Frames named by page tables are < nr_frames by making. */
+		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
+		uint16_t c = *r + 1; /* wraps to 0 at the max */
+
+		if (c < 2) /* the frame was free, or is at the max */
+			break;
+		*r = c;
+	}
+	return pa;
+}
+
+static __attribute__((noinline)) const phys_addr_t *
+free_run(uint16_t *refs, const phys_addr_t *pa, const phys_addr_t *end)
+{
+#pragma GCC unroll 4
+	for (; pa < end; pa++) {
+		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
+		uint16_t c = *r;
+
+		if (c <= 1) /* the last reference, or a misuse */
+			break;
+		*r = c - 1; /* still in use: the common case */
+	}
+	return pa;
+}
+
 void frame_ref_many(const phys_addr_t *pa, size_t n)
 {
 	const phys_addr_t *end = pa + n;
-	uint16_t *refs = frame_refs; /* in a register, not reloaded */
 
-	for (; pa < end; pa++) {
-		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
-
-		/* Frames named by page tables are < nr_frames by making. */
-		if (*r - 1u < REFCOUNT_MAX - 1u) /* allocated, not at the max */
-			++*r;
-		else
-			frame_ref(*pa); /* reports the misuse */
-	}
+	while ((pa = ref_run(frame_refs, pa, end)) < end)
+		frame_ref(*pa++); /* reports the misuse */
 }
 
 void frame_free_many(const phys_addr_t *pa, size_t n)
 {
 	const phys_addr_t *end = pa + n;
-	uint16_t *refs = frame_refs;
 
-	for (; pa < end; pa++) {
-		uint16_t *r = &refs[*pa >> PAGE_SHIFT];
-
-		if (*r > 1)
-			--*r; /* still in use: the common case */
-		else
-			frame_free(*pa); /* the last one, or a misuse */
-	}
+	while ((pa = free_run(frame_refs, pa, end)) < end)
+		frame_free(*pa++);
 }
 
 unsigned frame_refcount(phys_addr_t pa)

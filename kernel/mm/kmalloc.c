@@ -87,11 +87,12 @@ static size_t objs_per_slab(unsigned c)
 /* Smallest class that holds size; size must be <= KMALLOC_MAX_SLAB_SIZE. */
 static unsigned size_to_class(size_t size)
 {
-	unsigned c = 0;
-
-	while (class_size(c) < size)
-		c++;
-	return c;
+	if (size <= KMALLOC_MIN_SIZE)
+		return 0;
+	/* Class c holds up to 2^(c + 4) bytes: c = bits in size - 1, less 4
+	 * (17..32 -> 1, 33..64 -> 2, ...). */
+	return 32 - __builtin_clz((unsigned)(size - 1)) -
+	       __builtin_ctz(KMALLOC_MIN_SIZE);
 }
 
 static void *slab_obj(struct slab *s, size_t i)
@@ -287,21 +288,12 @@ void *kmalloc(size_t size)
 
 void *kzalloc(size_t size)
 {
-	unsigned long *p = kmalloc(size);
+	void *p = kmalloc(size);
 
-	/*
-	 * Objects are 16-aligned and own at least size rounded up to 16, so
-	 * whole words can be cleared. The heap must not depend on the kernel's
-	 * string library, and volatile keeps gcc from turning this loop into a
-	 * memset() call.
-	 */
-	if (p) {
-		volatile unsigned long *q = p;
-		size_t n = ALIGN_UP(size, KMALLOC_ALIGN) / sizeof(*q);
-
-		for (size_t i = 0; i < n; i++)
-			q[i] = 0;
-	}
+	/* memset is the kernel's (kernel/lib/string.c, `rep stosl`) or, in
+	 * the host unit tests, the C library's. */
+	if (p)
+		__builtin_memset(p, 0, size);
 	return p;
 }
 

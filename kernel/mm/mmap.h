@@ -20,11 +20,12 @@ long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len);
 
 /* Out-of-line memory: check the sender's range (the number of pages that
  * will need copying, or -EFAULT), take a reference to each page (moving
- * the pages out with move, else making them copy-on-write), and map such
- * pages into a receiver (returns the address or -ENOMEM). */
+ * the pages out with move, else making them copy-on-write; copies says
+ * whether the check found pages to copy), and map such pages into a
+ * receiver (returns the address or -ENOMEM). */
 long mm_ool_check(struct mm_struct *mm, uintptr_t va, unsigned npages);
 void mm_ool_take(struct mm_struct *mm, uintptr_t va, unsigned npages, bool move,
-		 phys_addr_t *pages);
+		 bool copies, phys_addr_t *pages);
 long mm_ool_map(struct mm_struct *mm, phys_addr_t *pages, unsigned npages);
 void mm_ool_unmap_undo(struct mm_struct *mm, uintptr_t start);
 
