@@ -195,6 +195,13 @@ BENCH_FLAGS ?=
 bench: deps-check all
 	$(PYTHON) tools/bench.py --build $(BUILD) $(BENCH_FLAGS)
 
+# An exact profile of one shell command: instructions per function, from
+# QEMU's execution log (tools/profile.py; slow, a minute or so).
+#   make profile CMD="bench -n 100 rpc_roundtrip"
+CMD ?= bench quick null_syscall
+profile: deps-check all
+	$(PYTHON) tools/profile.py --build $(BUILD) "$(CMD)"
+
 # The in-guest syscall fuzzer (user/sysfuzz.c): boot, run one seed, power
 # off. A failing seed reproduces: make fuzz SEED=7 COUNT=50000.
 SEED ?= 1
@@ -326,9 +333,10 @@ help:
 	@echo "make run-kernel CMDLINE=...  boot without GRUB (faster)"
 	@echo "make debug / make gdb        GDB session (docs/debugging.md)"
 	@echo "make bench                   instruction counts (docs/performance.md)"
+	@echo "make profile CMD='bench ...' instructions per function of a command"
 	@echo "make test T='utest/ipc_*'    only the tests matching a glob"
 
-.PHONY: all run run-kernel bench fuzz fuzz-host ubsan-kernel unit test deps deps-check format clean help \
+.PHONY: all run run-kernel bench profile fuzz fuzz-host ubsan-kernel unit test deps deps-check format clean help \
 	compile_commands.json
 .DELETE_ON_ERROR:
 

@@ -413,6 +413,19 @@ static long take_ool(struct send *s, struct kmsg *m)
 		return -ENOBUFS;
 	if (copies + MM_RESERVE_FRAMES > (long)frame_free_count())
 		return -ENOMEM;
+	/* Moved memory leaves in whole regions: cut them now, while failing
+	 * changes nothing the task can see (a cut that stays when a later
+	 * one fails is the same memory with the same rights). */
+	for (uint32_t i = 0; i < s->h.nool; i++) {
+		const struct msg_ool *o = &s->h.ool[i];
+		long err =
+		    o->flags & MSG_OOL_MOVE
+			? mm_carve(current->mm, o->addr, o->addr + o->size)
+			: 0;
+
+		if (err)
+			return err;
+	}
 	for (uint32_t i = 0; i < s->h.nool; i++) {
 		const struct msg_ool *o = &s->h.ool[i];
 
@@ -420,8 +433,9 @@ static long take_ool(struct send *s, struct kmsg *m)
 		mm_ool_take(current->mm, o->addr, m->ool[i].npages,
 			    o->flags & MSG_OOL_MOVE, ncopies[i] != 0,
 			    m->ool[i].pages);
-		if (o->flags & MSG_OOL_MOVE)
-			mm_munmap(current->mm, o->addr, o->size);
+		if ((o->flags & MSG_OOL_MOVE) &&
+		    mm_munmap(current->mm, o->addr, o->size) < 0)
+			panic("take_ool: munmap of a carved range failed");
 	}
 	return 0;
 }
@@ -466,12 +480,15 @@ static long cache_for_notify(struct send *s, struct kmsg *m)
 {
 	struct port *notify = current->ipc->table[PORT_NOTIFY].object;
 	struct kmsg *c;
+	long err;
 
 	if (!(current->ipc->table[PORT_NOTIFY].bits & RIGHT_RECEIVE))
 		return -EINVAL;
 	list_for_each_entry (c, &s->dest->cached, link)
 		if (c->notify == notify)
 			return -EBUSY; /* one cached message per sender */
+	if (s->h.nool && (err = take_ool(s, m)) != 0)
+		return err;
 	commit_rights(s, m);
 	m->notify = notify;
 	port_ref(notify);

@@ -279,16 +279,18 @@ void frame_ref_many(const phys_addr_t *pa, size_t n)
 {
 	const phys_addr_t *end = pa + n;
 
-	while ((pa = ref_run(frame_refs, pa, end)) < end)
-		frame_ref(*pa++); /* reports the misuse */
+	for (; (pa = ref_run(frame_refs, pa, end)) < end; pa++)
+		if (*pa != 0)		/* 0: no frame here */
+			frame_ref(*pa); /* reports the misuse */
 }
 
 void frame_free_many(const phys_addr_t *pa, size_t n)
 {
 	const phys_addr_t *end = pa + n;
 
-	while ((pa = free_run(frame_refs, pa, end)) < end)
-		frame_free(*pa++);
+	for (; (pa = free_run(frame_refs, pa, end)) < end; pa++)
+		if (*pa != 0) /* 0: no frame here */
+			frame_free(*pa);
 }
 
 unsigned frame_refcount(phys_addr_t pa)

@@ -47,7 +47,9 @@ void frame_free(phys_addr_t pa);
 /* Add a reference to an allocated frame (copy-on-write sharing). */
 void frame_ref(phys_addr_t pa);
 
-/* frame_ref and frame_free for n page-aligned frames in one call. */
+/* frame_ref and frame_free for n page-aligned frames in one call; an
+ * entry of 0 (frame 0 is never allocated) stands for no frame and is
+ * skipped. */
 void frame_ref_many(const phys_addr_t *pa, size_t n);
 void frame_free_many(const phys_addr_t *pa, size_t n);
 

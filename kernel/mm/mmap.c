@@ -240,74 +240,127 @@ long sys_mmap_k(const struct mica_mmap *uargs)
 
 /* ---- munmap ------------------------------------------------------------- */
 
-/* Map every page of lazily mapped region r now, and drop its array. */
-static void materialize(struct mm_struct *mm, struct vm_region *r)
+/*
+ * Map every page of lazily mapped region r that is not mapped yet, and
+ * drop its array: a region that is cut in two cannot share one. Only the
+ * page tables can need memory, so they come first: on -ENOMEM nothing
+ * has changed.
+ */
+static long materialize(struct mm_struct *mm, struct vm_region *r)
 {
+	for (uintptr_t va = r->start; va < r->end;
+	     va = (va | ((1u << PGDIR_SHIFT) - 1)) + 1)
+		if (!mm_pte(mm, va, true))
+			return -ENOMEM;
 	for (uintptr_t va = r->start; va < r->end; va += PAGE_SIZE) {
 		pte_t *pte = mm_pte(mm, va, false);
 
-		if (!pte || !(*pte & PTE_P))
-			mm_fault_in(mm, va, false); /* no memory: stays out */
+		if (!(*pte & PTE_P) && r->pages[(va - r->start) / PAGE_SIZE])
+			region_map_page(mm, r, pte, va);
 	}
 	region_drop_pages(r);
+	return 0;
 }
 
-/* Would munmap of [start, end) cut a region in two? */
-static bool munmap_splits(struct mm_struct *mm, uintptr_t start, uintptr_t end)
+/* The region of the mapping area that has va strictly inside, or NULL. */
+static struct vm_region *spanning(struct mm_struct *mm, uintptr_t va)
 {
 	struct vm_region *r;
 
 	list_for_each_entry (r, &mm->regions, link)
-		if ((r->flags & VM_MMAP) && r->start < start && end < r->end)
-			return true;
-	return false;
+		if ((r->flags & VM_MMAP) && r->start < va && va < r->end)
+			return r;
+	return NULL;
+}
+
+/*
+ * Make va a boundary between regions of the mapping area: a region that
+ * spans it is cut in two (the same memory, the same rights); *made is
+ * the new second piece (NULL if no cut was needed). 0, or -ENOMEM with
+ * nothing changed.
+ */
+static long split_at(struct mm_struct *mm, uintptr_t va,
+		     struct vm_region **made)
+{
+	struct vm_region *r = spanning(mm, va), *tail;
+	long err;
+
+	*made = NULL;
+	if (!r)
+		return 0;
+	tail = kmalloc(sizeof *tail);
+	if (!tail)
+		return -ENOMEM;
+	if (r->pages && (err = materialize(mm, r)) < 0) {
+		kfree(tail);
+		return err;
+	}
+	*tail = *r;
+	tail->start = va;
+	r->end = va;
+	list_add(&tail->link, &r->link);
+	mm->nregions++;
+	*made = tail;
+	return 0;
+}
+
+/* Undo split_at: its piece goes back into the region before it. */
+static void unsplit(struct mm_struct *mm, struct vm_region *tail)
+{
+	struct vm_region *r =
+	    list_entry(tail->link.prev, struct vm_region, link);
+
+	r->end = tail->end;
+	list_del(&tail->link);
+	mm->nregions--;
+	kfree(tail);
+}
+
+/*
+ * Cut the mapping area's regions at start and end, for a caller that
+ * then removes whatever lies between: munmap, and a message that moves
+ * memory out (which must not fail half-way, so it cuts first). The
+ * pieces between go, so only a hole in one region leaves one region
+ * more, and only that needs room in the table. 0, or -ENOMEM with
+ * nothing changed.
+ */
+long mm_carve(struct mm_struct *mm, uintptr_t start, uintptr_t end)
+{
+	struct vm_region *r = spanning(mm, start), *first, *second;
+	long err;
+
+	if (r && end < r->end && mm->nregions >= MM_MAX_REGIONS)
+		return -ENOMEM; /* as Linux: no room for the piece */
+	if ((err = split_at(mm, start, &first)) < 0)
+		return err;
+	if ((err = split_at(mm, end, &second)) < 0 && first)
+		unsplit(mm, first);
+	return err;
 }
 
 /* Take [start, end) out of the mapping area: pages and regions. */
 long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len)
 {
 	uintptr_t end = start + PAGE_ALIGN_UP(len);
-	struct vm_region *r, *tmp, *spare = NULL;
+	struct vm_region *r, *tmp;
+	long err;
 
 	if ((start & (PAGE_SIZE - 1)) || len == 0 ||
 	    !in_mmap_area(start, PAGE_ALIGN_UP(len)) || PAGE_ALIGN_UP(len) == 0)
 		return -EINVAL;
-	/* A region cut in the middle needs a second one: get it first. */
-	if (munmap_splits(mm, start, end)) {
-		if (mm->nregions >= MM_MAX_REGIONS)
-			return -ENOMEM; /* as Linux: no room for the piece */
-		spare = kmalloc(sizeof *spare);
-		if (!spare)
-			return -ENOMEM;
-	}
+	if ((err = mm_carve(mm, start, end)) < 0)
+		return err;
+	/* Now every region of the area that [start, end) touches lies
+	 * inside it. */
 	list_for_each_entry_safe (r, tmp, &mm->regions, link) {
 		if (!(r->flags & VM_MMAP) || r->end <= start || r->start >= end)
 			continue;
-		/* A lazily mapped region that only loses a part maps the
-		 * rest now: its array of pages cannot be cut. */
-		if (r->pages && (start > r->start || end < r->end))
-			materialize(mm, r);
-		unmap_pages(mm, start > r->start ? start : r->start,
-			    end < r->end ? end : r->end);
-		if (start > r->start && end < r->end) { /* a hole: split */
-			*spare = *r;
-			spare->start = end;
-			list_add(&spare->link, &r->link);
-			mm->nregions++;
-			spare = NULL;
-			r->end = start;
-		} else if (start > r->start) {
-			r->end = start;
-		} else if (end < r->end) {
-			r->start = end;
-		} else {
-			list_del(&r->link);
-			mm->nregions--;
-			region_drop_pages(r);
-			kfree(r);
-		}
+		unmap_pages(mm, r->start, r->end);
+		list_del(&r->link);
+		mm->nregions--;
+		region_drop_pages(r);
+		kfree(r);
 	}
-	kfree(spare);
 	return 0;
 }
 
@@ -352,10 +405,14 @@ long mm_ool_check(struct mm_struct *mm, uintptr_t va, unsigned npages)
 		     i++)
 			copies += (pt[i] & PTE_SHARED) != 0;
 		if (missing) { /* the rare case: page by page */
-			for (unsigned i = 0; i < k; i++)
-				if (mm_fault_in(mm, va + i * PAGE_SIZE,
-						false) != VM_OK)
-					return -EFAULT;
+			for (unsigned i = 0; i < k; i++) {
+				enum vm_fault f =
+				    mm_fault_in(mm, va + i * PAGE_SIZE, false);
+
+				if (f != VM_OK)
+					return f == VM_NOMEM ? -ENOMEM
+							     : -EFAULT;
+			}
 			k = 0; /* and look at this chunk again */
 		}
 	}

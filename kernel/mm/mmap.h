@@ -17,6 +17,9 @@ struct mm_struct;
 long sys_mmap_k(const struct mica_mmap *uargs);
 long sys_munmap_k(uintptr_t addr, uintptr_t len);
 long mm_munmap(struct mm_struct *mm, uintptr_t start, uintptr_t len);
+/* Cut regions at start and end so that munmap of [start, end) cannot
+ * fail: 0 or -ENOMEM. */
+long mm_carve(struct mm_struct *mm, uintptr_t start, uintptr_t end);
 
 /* Out-of-line memory: check the sender's range (the number of pages that
  * will need copying, or -EFAULT), take a reference to each page (moving

@@ -267,9 +267,24 @@ static enum vm_fault break_cow(pte_t *pte, uintptr_t va)
 }
 
 /*
+ * Map page va of lazily mapped region r into *pte, copy-on-write: the
+ * region's reference to the frame becomes the page table's. Needs no
+ * memory. (The sender may still share the frame; if not, the first write
+ * finds it ours alone and writes in place.)
+ */
+void region_map_page(struct mm_struct *mm, struct vm_region *r, pte_t *pte,
+		     uintptr_t va)
+{
+	phys_addr_t *slot = &r->pages[(va - r->start) / PAGE_SIZE];
+
+	*pte = *slot | PTE_P | PTE_U | (r->writable ? PTE_COW : 0);
+	*slot = 0; /* handed over */
+	mm->pages++;
+}
+
+/*
  * The first touch of a page of received out-of-line memory: map the
- * region's frame for it, copy-on-write, with a reference of its own (the
- * region keeps its own until munmap). Anything else there is unmapped.
+ * region's frame for it. Anything else there is unmapped.
  */
 static enum vm_fault fault_lazy(struct mm_struct *mm, uintptr_t va, bool write)
 {
@@ -279,12 +294,11 @@ static enum vm_fault fault_lazy(struct mm_struct *mm, uintptr_t va, bool write)
 	list_for_each_entry (r, &mm->regions, link) {
 		if (va < r->start || va >= r->end)
 			continue;
-		if (!r->pages || !(pte = mm_pte(mm, va, true)))
-			return r->pages ? VM_NOMEM : VM_SEGV;
-		*pte = r->pages[(va - r->start) / PAGE_SIZE] | PTE_P | PTE_U |
-		       (r->writable ? PTE_COW : 0);
-		frame_ref(PTE_ADDR(*pte));
-		mm->pages++;
+		if (!r->pages || !r->pages[(va - r->start) / PAGE_SIZE])
+			return VM_SEGV;
+		if (!(pte = mm_pte(mm, va, true)))
+			return VM_NOMEM;
+		region_map_page(mm, r, pte, va);
 		if (write && r->writable)
 			return break_cow(pte, va);
 		return write ? VM_SEGV : VM_OK;

@@ -58,8 +58,9 @@ struct vm_region {
 	unsigned flags;	  /* VM_* */
 	const char *name; /* "text", "data", "stack", "shm", "anon", "ool" */
 	/* Received out-of-line memory is mapped lazily: the region holds a
-	 * reference to each frame, and a page's first touch maps it,
-	 * copy-on-write (mm_fault_in). NULL for every other region. */
+	 * reference to each frame not mapped yet; a page's first touch maps
+	 * it, copy-on-write (mm_fault_in), and hands that reference over to
+	 * the page table (the entry becomes 0). NULL for other regions. */
 	phys_addr_t *pages; /* one per page of [start, end) */
 };
 
@@ -107,8 +108,11 @@ static inline pte_t *mm_pte_next(struct mm_struct *mm, pte_t *prev,
 	return mm_pte(mm, va, create);
 }
 
-/* Give back the frame references a lazily mapped region holds. */
+/* Give back the frame references a lazily mapped region holds; map one
+ * of its pages at *pte (the reference moves to the page table). */
 void region_drop_pages(struct vm_region *r);
+void region_map_page(struct mm_struct *mm, struct vm_region *r, pte_t *pte,
+		     uintptr_t va);
 
 /* Forget cached translations of mm, if it is the one loaded. */
 void mm_flush_tlb(struct mm_struct *mm);

@@ -332,3 +332,268 @@ UTEST(ool_lazy_fork_and_partial_unmap)
 	EXPECT_EQ(port_deallocate(p), 0);
 	EXPECT_IPC_NO_LEAK();
 }
+
+/* ---- edge cases found in review ---------------------------------------- */
+
+/* Moving the middle page of a received region never touched: the rest
+ * stays, with its contents. */
+UTEST(ool_move_part_of_untouched_region)
+{
+	port_t p, q;
+	struct msg m, r;
+	char *got;
+
+	ool_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_make_send(q), 0);
+	fill(data_pages, sizeof data_pages, 31);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	got = (char *)m.h.ool[0].addr;
+	msg_init(&r, q, ID_OOL, NULL, 0);
+	msg_add_ool(&r, got + PAGE, PAGE, MSG_OOL_MOVE);
+	EXPECT_EQ(raw_send(&r, 0, 0), 0);
+	EXPECT(same(got, PAGE, 31));
+	EXPECT(same(got + 2 * PAGE, PAGE, 31 + 2 * PAGE * 7));
+	EXPECT_EQ(recv_wait(q, &r), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.nool, 1);
+	EXPECT(same((char *)r.h.ool[0].addr, PAGE, 31 + PAGE * 7));
+	EXPECT_EQ(munmap((void *)r.h.ool[0].addr, PAGE), 0);
+	EXPECT_EQ(munmap(got, sizeof data_pages), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* One message: a private region (shared copy-on-write) and regions with
+ * a MAP_SHARED page (copied at the send, so later writes stay apart). */
+UTEST(ool_private_and_shared_pages_in_one_message)
+{
+	port_t p;
+	struct msg m, r;
+	char *anon, *shared;
+
+	ool_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	anon = map_anon(2 * PAGE);
+	EXPECT(anon != MAP_FAILED);
+	EXPECT_EQ(munmap(anon + PAGE, PAGE), 0);
+	shared = mmap(anon + PAGE, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	EXPECT(shared == anon + PAGE);
+	fill(anon, PAGE, 41);
+	fill(shared, PAGE, 42);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, anon, PAGE, 0);
+	msg_add_ool(&m, anon, 2 * PAGE, 0);
+	msg_add_ool(&m, shared, PAGE, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	fill(anon, PAGE, 43);
+	fill(shared, PAGE, 44);
+	EXPECT_EQ(recv_wait(p, &r), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.nool, 3);
+	if (r.h.nool == 3) {
+		char *a = (char *)r.h.ool[0].addr, *b = (char *)r.h.ool[1].addr,
+		     *c = (char *)r.h.ool[2].addr;
+		EXPECT(same(a, PAGE, 41));
+		EXPECT(same(b, PAGE, 41));
+		EXPECT(same(b + PAGE, PAGE, 42));
+		EXPECT(same(c, PAGE, 42));
+		fill(b + PAGE, PAGE, 45);
+		EXPECT(same(shared, PAGE, 44));
+		EXPECT_EQ(munmap(a, PAGE), 0);
+		EXPECT_EQ(munmap(b, 2 * PAGE), 0);
+		EXPECT_EQ(munmap(c, PAGE), 0);
+	}
+	EXPECT_EQ(munmap(anon, 2 * PAGE), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* fork before the received memory is touched: the child cuts a hole in
+ * it and moves a page on; the parent still sees all of it. */
+UTEST(ool_fork_before_touch)
+{
+	port_t p, q;
+	struct msg m, r;
+	char *got;
+	pid_t pid;
+
+	ool_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_make_send(q), 0);
+	fill(data_pages, sizeof data_pages, 51);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	fill(data_pages, sizeof data_pages, 52);
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	got = (char *)m.h.ool[0].addr;
+	pid = ipc_fork();
+	if (pid == 0) {
+		EXPECT_EQ(munmap(got + 2 * PAGE, PAGE), 0);
+		got[0] = 9;
+		msg_init(&r, q, ID_OOL, NULL, 0);
+		msg_add_ool(&r, got + PAGE, PAGE, MSG_OOL_MOVE);
+		EXPECT_EQ(raw_send(&r, 0, 0), 0);
+		child_done();
+	}
+	EXPECT_CHILD_OK(pid);
+	EXPECT(same(got, sizeof data_pages, 51));
+	EXPECT_EQ(recv_wait(q, &r), (long)MSG_SIZE_MIN);
+	if (r.h.nool == 1) {
+		EXPECT(same((char *)r.h.ool[0].addr, PAGE, 51 + PAGE * 7));
+		EXPECT_EQ(munmap((void *)r.h.ool[0].addr, PAGE), 0);
+	}
+	EXPECT_EQ(munmap(got, sizeof data_pages), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* Received memory never touched, sent on: copied, then moved. */
+UTEST(ool_forward_untouched)
+{
+	port_t p;
+	struct msg m, r, s;
+	char *got;
+
+	ool_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	fill(data_pages, sizeof data_pages, 61);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	got = (char *)m.h.ool[0].addr;
+	msg_init(&r, p, ID_OOL, NULL, 0);
+	msg_add_ool(&r, got, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&r, 0, 0), 0);
+	msg_init(&s, p, ID_OOL, NULL, 0);
+	msg_add_ool(&s, got, sizeof data_pages, MSG_OOL_MOVE);
+	EXPECT_EQ(raw_send(&s, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &r), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(recv_wait(p, &s), (long)MSG_SIZE_MIN);
+	EXPECT(same((char *)r.h.ool[0].addr, sizeof data_pages, 61));
+	EXPECT(same((char *)s.h.ool[0].addr, sizeof data_pages, 61));
+	EXPECT_EQ(munmap((void *)r.h.ool[0].addr, sizeof data_pages), 0);
+	EXPECT_EQ(munmap((void *)s.h.ool[0].addr, sizeof data_pages), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/* MSG_NOTIFY on a full queue: the cached message keeps its region. */
+UTEST(ool_notify_cached_keeps_region)
+{
+	port_t p;
+	struct msg m;
+
+	ool_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_set_qlimit(p, 1), 0);
+	EXPECT_EQ(send_int(p, 'A', 0, 0), 0);
+	fill(data_pages, PAGE, 71);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, PAGE, 0);
+	EXPECT_EQ(raw_send(&m, MSG_NOTIFY, 0), MSG_WILL_NOTIFY);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
+	EXPECT_EQ(recv_wait(PORT_NOTIFY, &m), MSG_SIZE_MIN + sizeof(port_t));
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(m.h.id, ID_OOL);
+	EXPECT_EQ(m.h.nool, 1);
+	if (m.h.nool == 1)
+		EXPECT_EQ(munmap((void *)m.h.ool[0].addr, PAGE), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/*
+ * Moving the middle of a region needs two more regions for the cut. With
+ * the task's region table full the send fails with -ENOMEM and nothing
+ * moves: the page is still there, with its contents.
+ */
+UTEST(ool_move_needs_a_region)
+{
+	port_t p, q;
+	struct msg m, r;
+	char *got, *maps[300];
+	int n = 0;
+
+	ool_baseline();
+	p = port_allocate();
+	q = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	EXPECT_EQ(port_make_send(q), 0);
+	fill(data_pages, sizeof data_pages, 81);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, data_pages, sizeof data_pages, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	got = (char *)m.h.ool[0].addr;
+	while (n < 300 && (maps[n] = map_anon(PAGE)) != MAP_FAILED)
+		n++;
+	EXPECT(n > 0 && n < 300); /* the table filled up */
+	msg_init(&r, q, ID_OOL, NULL, 0);
+	msg_add_ool(&r, got + PAGE, PAGE, MSG_OOL_MOVE);
+	EXPECT_EQ(raw_send(&r, 0, 0), -ENOMEM);
+	EXPECT(same(got, sizeof data_pages, 81));
+	while (n > 0)
+		EXPECT_EQ(munmap(maps[--n], PAGE), 0);
+	/* With room again, the same move works and the page leaves. */
+	EXPECT_EQ(raw_send(&r, 0, 0), 0);
+	EXPECT_EQ(recv_wait(q, &r), (long)MSG_SIZE_MIN);
+	EXPECT_EQ(r.h.nool, 1);
+	if (r.h.nool == 1) {
+		EXPECT(same((char *)r.h.ool[0].addr, PAGE, 81 + PAGE * 7));
+		EXPECT_EQ(munmap((void *)r.h.ool[0].addr, PAGE), 0);
+	}
+	EXPECT_EQ(munmap(got, PAGE), 0);
+	EXPECT_EQ(munmap(got + 2 * PAGE, PAGE), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_EQ(port_deallocate(q), 0);
+	EXPECT_IPC_NO_LEAK();
+}
+
+/*
+ * Received memory whose sender has let go of it is the receiver's alone:
+ * writing it copies nothing (the first touch hands the region's frame
+ * reference to the page table, so the write finds the count at one).
+ */
+UTEST(ool_write_after_sender_let_go_copies_nothing)
+{
+	struct mica_memstat before, after;
+	port_t p;
+	struct msg m;
+	char *buf, *got;
+
+	ool_baseline();
+	p = port_allocate();
+	EXPECT_EQ(port_make_send(p), 0);
+	buf = map_anon(2 * PAGE);
+	EXPECT(buf != MAP_FAILED);
+	fill(buf, 2 * PAGE, 91);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, buf, 2 * PAGE, 0);
+	EXPECT_EQ(raw_send(&m, 0, 0), 0);
+	EXPECT_EQ(munmap(buf, 2 * PAGE), 0); /* the sender lets go */
+	EXPECT_EQ(recv_wait(p, &m), (long)MSG_SIZE_MIN);
+	got = (char *)m.h.ool[0].addr;
+	EXPECT(same(got, 2 * PAGE, 91)); /* read first, then write */
+	memstat(&before);
+	fill(got, 2 * PAGE, 92);
+	memstat(&after);
+	EXPECT_EQ(after.free_frames, before.free_frames);
+	EXPECT(same(got, 2 * PAGE, 92));
+	EXPECT_EQ(munmap(got, 2 * PAGE), 0);
+	EXPECT_EQ(port_deallocate(p), 0);
+	EXPECT_IPC_NO_LEAK();
+}
