@@ -12,15 +12,7 @@
 #include <string.h>
 
 #include "lib/cmdline.h"
-
-#define PROMISE(cond)                                                          \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_cmdline: broken promise: %s\n",  \
-				#cond);                                        \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "promise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

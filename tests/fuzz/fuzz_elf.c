@@ -14,17 +14,9 @@
 
 #include "elf.h"
 #include <mica/errno.h>
+#include "promise.h"
 
 #define USER_TOP 0xC0000000u
-
-#define PROMISE(cond)                                                          \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_elf: broken promise: %s\n",      \
-				#cond);                                        \
-			abort();                                               \
-		}                                                              \
-	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,15 +18,7 @@
 #include "initrd.h"
 #include "lib/crc32.h"
 #include <mica/errno.h>
-
-#define PROMISE(cond)                                                          \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "fuzz_initrd: broken promise: %s\n",   \
-				#cond);                                        \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "promise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,16 +15,7 @@
 
 #include "ipc/msg_check.h"
 #include <mica/errno.h>
-
-#define PROMISE(cond)                                                          \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-				"fuzz_msg_header: broken promise: %s\n",       \
-				#cond);                                        \
-			abort();                                               \
-		}                                                              \
-	} while (0)
+#include "promise.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
