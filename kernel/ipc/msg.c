@@ -77,8 +77,8 @@ static void ool_release(struct kmsg *m)
 	for (uint32_t i = 0; i < m->nool; i++) {
 		struct kmsg_ool *o = &m->ool[i];
 
-		for (unsigned p = 0; o->pages && p < o->npages; p++)
-			frame_free(o->pages[p]);
+		if (o->pages)
+			frame_free_many(o->pages, o->npages);
 		kfree(o->pages);
 		o->pages = NULL;
 	}

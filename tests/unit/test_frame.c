@@ -449,3 +449,20 @@ UNIT_TEST(ref_and_free_many)
 	frame_ref_many(pa + 1, 1); /* a free frame cannot gain a reference */
 	CHECK(bug_calls == 2 && frame_refcount(pa[1]) == 0);
 }
+
+/* An entry of 0 is no frame (a received page already mapped): skipped,
+ * not reported, and the entries after it still count. */
+UNIT_TEST(many_skips_zero_entries)
+{
+	phys_addr_t pa[3];
+
+	setup_all_free(16);
+	pa[0] = frame_alloc();
+	pa[1] = 0;
+	pa[2] = frame_alloc();
+	frame_ref_many(pa, 3);
+	CHECK(frame_refcount(pa[0]) == 2 && frame_refcount(pa[2]) == 2);
+	frame_free_many(pa, 3);
+	CHECK(frame_refcount(pa[0]) == 1 && frame_refcount(pa[2]) == 1);
+	CHECK_EQ(bug_calls, 0);
+}

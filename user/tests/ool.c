@@ -512,6 +512,12 @@ UTEST(ool_notify_cached_keeps_region)
 	EXPECT_EQ(m.h.nool, 1);
 	if (m.h.nool == 1)
 		EXPECT_EQ(munmap((void *)m.h.ool[0].addr, PAGE), 0);
+	/* A region that is not there: refused, nothing cached. */
+	EXPECT_EQ(send_int(p, 'B', 0, 0), 0);
+	msg_init(&m, p, ID_OOL, NULL, 0);
+	msg_add_ool(&m, (void *)0x7fff0000, PAGE, 0); /* mmap area, unmapped */
+	EXPECT_EQ(raw_send(&m, MSG_NOTIFY, 0), -EFAULT);
+	EXPECT_EQ(recv_wait(p, &m), MSG_SIZE_MIN + sizeof(int));
 	EXPECT_EQ(port_deallocate(p), 0);
 	EXPECT_IPC_NO_LEAK();
 }
